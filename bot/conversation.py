@@ -1,0 +1,72 @@
+"""One message's round trip: load the state, run a pure turn, save atomically, replay retries.
+
+This is the only place that joins the engine to the store; the webhook and the console both call
+`run`, so they behave the same.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Protocol
+
+from bot.state import NEW, State
+
+MAX_ATTEMPTS = 5  # optimistic retries when two messages from one sender race
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """What a turn decided: the state to keep (None: erase everything) and the replies to send."""
+
+    state: State | None
+    replies: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Replay:
+    """A message id already answered: the state it met and when, so its reply can be rebuilt exactly."""
+
+    before: State | None
+    at: int
+
+
+@dataclass(frozen=True)
+class Snapshot:
+    """A conversation as read: its state (None if there is none), a version for compare-and-set,
+    and, if this message id was already handled, how to replay it."""
+
+    state: State | None
+    version: int
+    replay: Replay | None = None
+
+
+class Store(Protocol):
+    """Conversation storage with atomic compare-and-set (see `bot.store.RedisStore`)."""
+
+    def load(self, pid: str, message_id: str) -> Snapshot:
+        """Read the conversation of pseudonym `pid` and whether `message_id` was already handled."""
+        ...
+
+    def commit(self, pid: str, snapshot: Snapshot, message_id: str, new_state: State | None, now: int) -> bool:
+        """Save `new_state` (None: erase) if nothing changed since `snapshot`; False on a conflict."""
+        ...
+
+
+class ConflictError(RuntimeError):
+    """The conversation kept changing under us (more than MAX_ATTEMPTS concurrent writers)."""
+
+
+Turn = Callable[[State, int], Outcome]
+
+
+def run(store: Store, pid: str, message_id: str, now: int, turn: Turn, initial: State = NEW) -> tuple[str, ...]:
+    """Apply `turn` to the conversation of `pid` exactly once for `message_id`, and return its replies."""
+    for _ in range(MAX_ATTEMPTS):
+        snapshot = store.load(pid, message_id)
+        if snapshot.replay is not None:  # a retry: same reply, conversation not advanced again
+            return turn(snapshot.replay.before or initial, snapshot.replay.at).replies
+        outcome = turn(snapshot.state or initial, now)
+        if store.commit(pid, snapshot, message_id, outcome.state, now):
+            return outcome.replies
+    raise ConflictError(f"gave up after {MAX_ATTEMPTS} conflicting writes")
