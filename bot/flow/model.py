@@ -10,12 +10,13 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from enum import Enum
+from enum import StrEnum
+from functools import cached_property
 
 LANGUAGES = ("en", "es")
 
 
-class Intent(str, Enum):
+class Intent(StrEnum):
     """Global keywords, in the order they are checked: safety first."""
 
     EMERGENCY = "emergency"  # 911 first, then the national hotline
@@ -113,3 +114,17 @@ class Flows:
     def node(self, name: str) -> Node:
         """The node called `name` (the loader guarantees every reference exists)."""
         return self.nodes[name]
+
+    def vocabulary(self, lang: str) -> frozenset[str]:
+        """Single words that mark a message as written in `lang`: its keywords' words, less shared ones."""
+        return self._vocabularies[lang]
+
+    @cached_property
+    def _vocabularies(self) -> Mapping[str, frozenset[str]]:
+        bags: dict[str, set[str]] = {lang: set() for lang in LANGUAGES}
+        for keywords in self.keywords.values():
+            for lang in LANGUAGES:
+                for text in (*keywords.words.get(lang, ()), *keywords.phrases.get(lang, ())):
+                    bags[lang].update(w for w in text.split() if not w.isdigit())
+        return {lang: frozenset(bag - set().union(*(bags[o] for o in LANGUAGES if o != lang)))
+                for lang, bag in bags.items()}
