@@ -76,13 +76,15 @@ def match_intent(flows: Flows, message: str) -> tuple[Intent | None, str | None]
 
 
 def detect_language(flows: Flows, text: str, message: str) -> str:
-    """Spanish when the first message reads as Spanish (¿ ¡ ñ, or more Spanish keywords), else English."""
+    """Spanish when the first message reads as Spanish (¿ ¡ ñ, or at least as many Spanish keywords as
+    English ones), else English. A tie goes to Spanish: a Spanish speaker borrowing an English word is
+    likelier than the reverse, and the texter can switch with ENGLISH at any time."""
     if any(c in text for c in "¿¡ñÑ"):
         return "es"
     tokens = set(message.split())
     spanish = sum(1 for t in tokens if t in flows.vocabulary("es"))
     english = sum(1 for t in tokens if t in flows.vocabulary("en"))
-    return "es" if spanish > english else "en"
+    return "es" if spanish and spanish >= english else "en"
 
 
 def _on_intent(flows: Flows, state: State, intent: Intent) -> Outcome:

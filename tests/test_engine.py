@@ -1,0 +1,156 @@
+"""The pure engine, on a small hand-built flow: each case is (state, message) -> what is said and kept."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.engine import carrier_opt, step
+from bot.flow.model import SYSTEM_NODES, Choice, Flows, Intent, Keywords, Localized, Node
+from bot.state import NEW, State
+from bot.text import normalise
+
+NOW = 1_800_000_000
+
+
+def _node(name: str, *choices: Choice, reprompt: bool = False) -> Node:
+    text = Localized(en=f"[{name} en]", es=f"[{name} es]")
+    if name == "local_found":
+        text = Localized(en="[local_found en: {place}]", es="[local_found es: {place}]")
+    return Node(name, text, choices, Localized(f"[{name} reprompt en]", f"[{name} reprompt es]") if reprompt else None)
+
+
+def _keywords(en: list[str], es: list[str], en_phrases=(), es_phrases=()) -> Keywords:
+    return Keywords(
+        words={"en": frozenset(map(normalise, en)), "es": frozenset(map(normalise, es))},
+        phrases={"en": tuple(map(normalise, en_phrases)), "es": tuple(map(normalise, es_phrases))},
+    )
+
+
+FLOWS = Flows(
+    start="menu",
+    nodes={n.name: n for n in [
+        _node("menu", Choice("talk", "1", frozenset({"talk", "hablar"})), Choice("signs", "2")),
+        _node("talk"),
+        _node("signs", Choice("signs_more", "1"), reprompt=True),
+        _node("signs_more"),
+        *(_node(name) for name in SYSTEM_NODES),
+    ]},
+    keywords={
+        Intent.EMERGENCY: _keywords(["911", "danger"], ["peligro"], ["i'm in danger"], ["estoy en peligro"]),
+        Intent.HELP: _keywords(["help", "info"], ["ayuda"]),
+        Intent.DELETE: _keywords(["delete"], ["borrar"]),
+        Intent.STOP: _keywords(["stop", "quit"], ["parar"], ["stop texting me"], ["deja de escribirme"]),
+        Intent.START: _keywords(["start", "unstop", "yes"], ["comenzar"]),
+        Intent.ENGLISH: _keywords(["english"], ["ingles"]),
+        Intent.SPANISH: _keywords(["spanish"], ["español"]),
+        Intent.MENU: _keywords(["menu", "0"], ["inicio"]),
+        Intent.HELLO: _keywords(["hi", "hello"], ["hola", "buenas"]),
+    },
+)
+
+AT_TALK = State(node="talk", lang="en", last_seen=NOW - 60)
+AT_SIGNS = State(node="signs", lang="en", last_seen=NOW - 60)
+AT_TALK_ES = State(node="talk", lang="es", last_seen=NOW - 60)
+OPTED_OUT = State(node="menu", lang="en", opted_out=True, last_seen=NOW - 60)
+
+
+@pytest.mark.parametrize(("before", "message", "says", "node", "lang"), [
+    # A first message gets the welcome (the main menu), in the language it is written in.
+    (NEW, "hi", "[menu en]", "menu", "en"),
+    (NEW, "Hola", "[menu es]", "menu", "es"),
+    (NEW, "¿qué es esto?", "[menu es]", "menu", "es"),
+    (NEW, "buenas, me puedes decir algo?", "[menu es]", "menu", "es"),
+    (NEW, "1", "[menu en]", "menu", "en"),
+    (NEW, "", "[menu en]", "menu", "en"),
+    (State(lang="es"), "1", "[menu es]", "menu", "es"),       # console --lang es
+    # ... unless it is a global keyword with its own answer.
+    (NEW, "AYUDA", "[help es]", "menu", "es"),
+    (NEW, "911", "[emergency en]", "menu", "en"),
+    (NEW, "Estoy en peligro!", "[emergency es]", "menu", "es"),
+    # Global keywords work from anywhere, folded; the texter stays where they were.
+    (AT_SIGNS, "danger", "[emergency en]", "signs", "en"),
+    (AT_SIGNS, "I'M IN DANGER!!!", "[emergency en]", "signs", "en"),
+    (AT_SIGNS, "please help, I'm in danger", "[emergency en]", "signs", "en"),
+    (AT_SIGNS, "Ayúda!", "[help en]", "signs", "en"),           # language stays until switched
+    (AT_SIGNS, "menu", "[menu en]", "menu", "en"),
+    (AT_SIGNS, "0", "[menu en]", "menu", "en"),
+    (AT_SIGNS, "Español", "[menu es]", "menu", "es"),
+    (AT_TALK_ES, "ENGLISH", "[menu en]", "menu", "en"),
+    (AT_TALK, "start", "[menu en]", "menu", "en"),              # START when not opted out: the menu
+    # Choices: by digit or word; the node's own first, then the main menu's from any leaf.
+    (State(node="menu", lang="en", last_seen=NOW), "1", "[talk en]", "talk", "en"),
+    (State(node="menu", lang="en", last_seen=NOW), "Talk!", "[talk en]", "talk", "en"),
+    (State(node="menu", lang="es", last_seen=NOW), "hablar", "[talk es]", "talk", "es"),
+    (AT_SIGNS, "1", "[signs_more en]", "signs_more", "en"),     # the node's own "1" wins
+    (AT_TALK, "2", "[signs en]", "signs", "en"),                 # main-menu "2" from a leaf
+    # Unrecognised input: the node's re-prompt, else the general one; the texter stays put.
+    (AT_SIGNS, "what?", "[signs reprompt en]", "signs", "en"),
+    (AT_TALK, "what?", "[reprompt en]", "talk", "en"),
+    (AT_TALK_ES, "x" * 5000, "[reprompt es]", "talk", "es"),
+    # ZIP codes, from anywhere.
+    (AT_TALK, "10001", "[local_found en: New York]", "talk", "en"),
+    (AT_TALK_ES, "10001", "[local_found es: Nueva York]", "talk", "es"),
+    (AT_TALK, "zip 20001-1234", "[local_found en: the District of Columbia]", "talk", "en"),
+    (AT_TALK, "00000", "[local_unknown en]", "talk", "en"),
+    (NEW, "90210", "[local_found en: California]", "menu", "en"),
+    (AT_TALK, "123456", "[reprompt en]", "talk", "en"),          # six digits is not a ZIP code
+    # An idle conversation starts again at the welcome; its language is kept.
+    (State(node="talk", lang="es", last_seen=NOW - 3601), "2", "[menu es]", "menu", "es"),
+    (State(node="talk", lang="en", last_seen=NOW - 3599), "2", "[signs en]", "signs", "en"),
+])
+def test_step(before, message, says, node, lang):
+    outcome = step(FLOWS, before, message, NOW)
+    assert outcome.replies == (says,)
+    assert (outcome.state.node, outcome.state.lang, outcome.state.last_seen) == (node, lang, NOW)
+
+
+@pytest.mark.parametrize("message", ["stop", "STOP.", "Quit", "parar", "please stop texting me", "Deja de escribirme"])
+def test_opt_out_is_confirmed_once(message):
+    outcome = step(FLOWS, AT_TALK, message, NOW)
+    assert outcome.replies == ("[stopped en]",)
+    assert outcome.state.opted_out
+
+
+@pytest.mark.parametrize(("message", "says", "still_opted_out"), [
+    ("hi", None, True),
+    ("1", None, True),
+    ("stop", None, True),                       # no second confirmation
+    ("10001", None, True),
+    ("menu", None, True),
+    ("help", "[help en]", True),                # HELP is a cry for help: always answered
+    ("AYUDA", "[help en]", True),
+    ("911", "[emergency en]", True),
+    ("I'm in danger", "[emergency en]", True),
+    ("START", "[started en]", False),
+    ("unstop", "[started en]", False),
+    ("yes", "[started en]", False),
+])
+def test_after_opt_out_only_help_emergency_and_start_are_answered(message, says, still_opted_out):
+    outcome = step(FLOWS, OPTED_OUT, message, NOW)
+    assert outcome.replies == ((says,) if says else ())
+    assert outcome.state.opted_out is still_opted_out
+
+
+def test_opt_out_outlives_an_idle_conversation():
+    outcome = step(FLOWS, State(node="talk", lang="en", opted_out=True, last_seen=NOW - 10 * 86400), "hi", NOW)
+    assert outcome.replies == ()
+    assert outcome.state.opted_out
+
+
+@pytest.mark.parametrize("before", [NEW, AT_TALK, OPTED_OUT])
+def test_delete_erases_the_state_and_confirms_without_echo(before):
+    outcome = step(FLOWS, before, "Delete", NOW)
+    assert outcome.state is None
+    assert outcome.replies == ("[erased en]",)
+
+
+@pytest.mark.parametrize(("opted_out",), [(True,), (False,)])
+def test_carrier_opt_records_the_state_and_says_nothing(opted_out):
+    outcome = carrier_opt(AT_TALK, opted_out, NOW)
+    assert outcome.replies == ()
+    assert (outcome.state.opted_out, outcome.state.node, outcome.state.last_seen) == (opted_out, "talk", NOW)
+
+
+def test_step_is_pure():
+    assert step(FLOWS, AT_TALK, "2", NOW) == step(FLOWS, AT_TALK, "2", NOW)
+    assert State(node="talk", lang="en", last_seen=NOW - 60) == AT_TALK

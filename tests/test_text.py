@@ -1,0 +1,55 @@
+"""Keyword folding and SMS segment counting."""
+
+import pytest
+
+from bot.text import contains_phrase, normalise, segments
+
+
+@pytest.mark.parametrize(("raw", "folded"), [
+    ("AYUDA", "ayuda"),
+    ("¡Ayúda!", "ayuda"),
+    ("  Menú  ", "menu"),
+    ("I'm in  DANGER!!", "im in danger"),
+    ("I\u2019m in danger", "im in danger"),
+    ("año", "año"),             # ñ is a letter of its own
+    ("AÑO", "año"),
+    ("Inglés", "ingles"),
+    ("Ｓｔｏｐ", "stop"),        # full-width letters
+    ("12345-6789", "12345 6789"),
+    ("stop\n", "stop"),
+    ("🙂🙂", ""),
+    ("", ""),
+])
+def test_normalise_folds_case_accents_punctuation_and_spaces(raw, folded):
+    assert normalise(raw) == folded
+
+
+@pytest.mark.parametrize(("message", "phrase", "found"), [
+    ("please stop texting me", "stop texting me", True),
+    ("stop texting meow", "stop texting me", False),
+    ("im in danger", "im in danger", True),
+    ("911", "911", True),
+    ("9111", "911", False),
+])
+def test_phrases_match_whole_words_only(message, phrase, found):
+    assert contains_phrase(message, phrase) is found
+
+
+@pytest.mark.parametrize(("body", "encoding", "count"), [
+    ("a" * 160, "GSM-7", 1),
+    ("a" * 161, "GSM-7", 2),
+    ("a" * 306, "GSM-7", 2),
+    ("a" * 307, "GSM-7", 3),
+    ("é ñ ü ¿ ¡ " * 10, "GSM-7", 1),     # Spanish letters inside GSM-7
+    ("{" * 80, "GSM-7", 1),               # extension characters cost two septets
+    ("{" * 81, "GSM-7", 2),
+    ("á" * 70, "UCS-2", 1),               # á is not GSM-7
+    ("á" * 71, "UCS-2", 2),
+    ("a" * 200 + "í", "UCS-2", 3),        # one character turns the whole message UCS-2
+    ("don\u2019t", "UCS-2", 1),           # a curly apostrophe too
+    ("🙂" * 35, "UCS-2", 1),              # emoji are two UTF-16 units
+    ("🙂" * 36, "UCS-2", 2),
+])
+def test_segments_are_counted_as_carriers_do(body, encoding, count):
+    result = segments(body)
+    assert (result.encoding, result.count) == (encoding, count)
