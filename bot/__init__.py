@@ -74,6 +74,8 @@ def _check(settings: Mapping[str, str]) -> bool:
         missing = [name for name in ("TWILIO_AUTH_TOKEN", "HOTLINE_PEPPER") if not settings[name]]
         if missing:
             raise ConfigError(f"production needs {' and '.join(missing)} (or set HOTLINE_ENV=development to try it)")
+        if not settings["REDIS_URL"]:
+            log.warning("REDIS_URL is not set: each process keeps its own in-memory conversations")
         return False
     if not settings["TWILIO_AUTH_TOKEN"]:
         log.warning("DEVELOPMENT MODE: Twilio signatures are NOT checked; never expose this server")
