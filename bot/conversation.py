@@ -6,13 +6,16 @@ This is the only place that joins the engine to the store; the webhook and the c
 
 from __future__ import annotations
 
+import random
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Protocol
 
 from bot.state import NEW, State
 
-MAX_ATTEMPTS = 5  # optimistic retries when two messages from one sender race
+MAX_ATTEMPTS = 8  # optimistic retries when messages from one sender race
+BACKOFF = 0.002  # seconds; doubled each attempt and jittered so racers stop colliding
 
 
 @dataclass(frozen=True)
@@ -62,7 +65,9 @@ Turn = Callable[[State, int], Outcome]
 
 def run(store: Store, pid: str, message_id: str, now: int, turn: Turn, initial: State = NEW) -> tuple[str, ...]:
     """Apply `turn` to the conversation of `pid` exactly once for `message_id`, and return its replies."""
-    for _ in range(MAX_ATTEMPTS):
+    for attempt in range(MAX_ATTEMPTS):
+        if attempt:
+            time.sleep(random.uniform(0, BACKOFF * 2**attempt))
         snapshot = store.load(pid, message_id)
         if snapshot.replay is not None:  # a retry: same reply, conversation not advanced again
             return turn(snapshot.replay.before or initial, snapshot.replay.at).replies
