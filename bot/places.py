@@ -35,7 +35,7 @@ NAMES: dict[str, tuple[str, str]] = {
     "TN": ("Tennessee", "Tennessee"), "TX": ("Texas", "Texas"), "UT": ("Utah", "Utah"),
     "VT": ("Vermont", "Vermont"), "VA": ("Virginia", "Virginia"), "WA": ("Washington", "Washington"),
     "WV": ("West Virginia", "Virginia Occidental"), "WI": ("Wisconsin", "Wisconsin"), "WY": ("Wyoming", "Wyoming"),
-    "PR": ("Puerto Rico", "Puerto Rico"), "VI": ("the US Virgin Islands", "las Islas Vírgenes de EE. UU."),
+    "PR": ("Puerto Rico", "Puerto Rico"), "VI": ("the US Virgin Islands", "las Islas Vírgenes"),
     "GU": ("Guam", "Guam"), "AS": ("American Samoa", "Samoa Americana"),
     "MP": ("the Northern Mariana Islands", "las Islas Marianas del Norte"),
     "FM": ("Micronesia", "Micronesia"), "MH": ("the Marshall Islands", "las Islas Marshall"),
