@@ -16,6 +16,7 @@ from bot import settings as settings_module
 from bot.hotline import Hotline
 
 log = logging.getLogger(__name__)
+MAX_REQUEST_BYTES = 64 * 1024
 DEVELOPMENT_PEPPER = b"hotline-bot development pepper: not for production"
 
 
@@ -29,6 +30,9 @@ def create_app(config: Mapping[str, str] | None = None) -> Flask:
     development = _check(settings)
     app = Flask(__name__)
     app.config.update(
+        # Twilio bodies are at most 1600 characters plus a few dozen fields: anything far larger is not
+        # Twilio, and gets a 413 before it is read.
+        MAX_CONTENT_LENGTH=MAX_REQUEST_BYTES,
         HOTLINE_DEVELOPMENT=development,
         TWILIO_AUTH_TOKEN=settings["TWILIO_AUTH_TOKEN"],
         HOTLINE_PUBLIC_URL=settings["HOTLINE_PUBLIC_URL"].rstrip("/"),

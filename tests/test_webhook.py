@@ -363,3 +363,8 @@ def test_healthy_app_reports_200(client: FlaskClient) -> None:
 def test_only_post(client: FlaskClient) -> None:
     """GET /sms is not the webhook."""
     assert client.get("/sms").status_code == 405
+
+
+def test_a_request_far_larger_than_twilio_sends_is_refused_before_it_is_read(client: FlaskClient) -> None:
+    response = post(client, inbound(body="x" * 100_000))
+    assert response.status_code == 413
