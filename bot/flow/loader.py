@@ -1,0 +1,71 @@
+"""Loading the flow files (see docs/flow-format.md): read, check everything, then build the model once."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from types import MappingProxyType
+
+from bot.flow import checks
+from bot.flow.build import Draft
+from bot.flow.model import Flows, Intent
+from bot.flow.problems import FlowError, Problem, display_path
+from bot.flow.schema import schema_problems
+from bot.flow.yaml_source import read_document
+
+__all__ = ["FlowError", "Problem", "flow_files", "load_flows"]
+
+SUFFIXES = (".yaml", ".yml")
+
+
+def load_flows(directory: Path) -> Flows:
+    """Read and check every flow file in `directory`; raise FlowError listing every problem found."""
+    files, problems = flow_files(directory)
+    draft = Draft()
+    read_all = bool(files)
+    for path in files:
+        doc, found = read_document(path)
+        problems += found
+        if doc is None:
+            read_all = False
+            continue
+        problems += schema_problems(doc)
+        draft.add(doc)
+    problems += draft.problems
+    # Checks across files only make sense when every file could be read: a node in an unreadable file
+    # would otherwise be reported missing.
+    if read_all:
+        problems += checks.start_problems(draft.starts, draft.nodes)
+        problems += checks.goto_problems(draft.gotos, draft.nodes)
+        problems += checks.system_node_problems(draft.nodes)
+        problems += checks.intent_problems(draft.keywords)
+        problems += checks.shadow_problems(draft.keywords, draft.keyword_sources, draft.nodes)
+        if draft.starts and draft.starts[0][0] in draft.nodes:  # else every node would be "unreachable"
+            problems += checks.reach_problems(draft.starts[0][0], draft.nodes)
+    if problems:
+        raise FlowError(_in_reading_order(problems))
+    return Flows(
+        start=draft.starts[0][0],
+        nodes=MappingProxyType(dict(draft.nodes)),
+        keywords=MappingProxyType({i: draft.keywords[i] for i in Intent}),
+    )
+
+
+def flow_files(directory: Path) -> tuple[list[Path], list[Problem]]:
+    """The flow files in `directory`, in the order they are read, or why there are none."""
+    shown = display_path(directory)
+    if not directory.is_dir():
+        what = "is not a folder" if directory.exists() else "does not exist"
+        return [], [Problem(None, f"the flow folder {shown} {what}. Check HOTLINE_FLOWS_DIR.")]
+    # Names starting with "." are editors' lock and backup files, not flows.
+    files = sorted(p for p in directory.iterdir()
+                   if p.suffix in SUFFIXES and not p.name.startswith(".") and p.is_file())
+    if not files:
+        return [], [Problem(None, f"the flow folder {shown} has no flow files (*.yaml or *.yml) in it.")]
+    return files, []
+
+
+def _in_reading_order(problems: list[Problem]) -> list[Problem]:
+    """File by file, line by line, then the problems of the flow set as a whole; each once."""
+    unique = list(dict.fromkeys(problems))
+    return sorted(unique, key=lambda p: (p.source is None, p.source.file if p.source else "",
+                                         p.source.line if p.source else 0))
