@@ -4,7 +4,8 @@ No Flask, Redis, clock or logging here, so the webhook, the console and the test
 same code, and a turn can be re-run safely after a write conflict or to replay a Twilio retry.
 
 Order of decisions for one message (safety first):
-1. a conversation idle longer than `idle_timeout` starts again at the welcome (opt-out is kept);
+1. a conversation idle longer than `idle_timeout`, or left on a node the flows no longer have, starts
+   again at the welcome (opt-out is kept);
 2. global keywords, from anywhere: emergency, help, delete, stop, start, language, menu, greetings;
 3. after an opt-out, nothing else is answered;
 4. a ZIP code, from anywhere: local help for that place;
@@ -20,7 +21,7 @@ from dataclasses import replace
 
 from bot import places
 from bot.conversation import Outcome
-from bot.flow.model import Flows, Intent, Node
+from bot.flow.model import LANGUAGES, Flows, Intent, Node
 from bot.state import State
 from bot.text import contains_phrase, normalise
 
@@ -34,8 +35,11 @@ _ANSWERED_WHEN_OPTED_OUT = {Intent.EMERGENCY, Intent.HELP, Intent.START, Intent.
 def step(flows: Flows, state: State, text: str, now: int, idle_timeout: int = DEFAULT_IDLE_TIMEOUT) -> Outcome:
     """Answer one inbound message: the new state (None to erase everything) and the replies."""
     message = normalise(text)
-    if state.node is not None and now - state.last_seen > idle_timeout:
+    if state.node is not None and (now - state.last_seen > idle_timeout or state.node not in flows.nodes):
+        # Idle too long, or the flows changed under a stored conversation (a node renamed or removed).
         state = replace(state, node=None)
+    if state.lang not in (None, *LANGUAGES):
+        state = replace(state, lang=None)
     intent, intent_lang = match_intent(flows, message)
     lang = state.lang or intent_lang or detect_language(flows, text, message)
     state = replace(state, lang=lang, last_seen=now)

@@ -97,6 +97,10 @@ OPTED_OUT = State(node="menu", lang="en", opted_out=True, last_seen=NOW - 60)
     # An idle conversation starts again at the welcome; its language is kept.
     (State(node="talk", lang="es", last_seen=NOW - 3601), "2", "[menu es]", "menu", "es"),
     (State(node="talk", lang="en", last_seen=NOW - 3599), "2", "[signs en]", "signs", "en"),
+    # A stored conversation the flows no longer fit (a node renamed, a language dropped) starts again.
+    (State(node="renamed_node", lang="en", last_seen=NOW - 60), "2", "[menu en]", "menu", "en"),
+    (State(node="renamed_node", lang="en", last_seen=NOW - 60), "help", "[help en]", "menu", "en"),
+    (State(node="talk", lang="fr", last_seen=NOW - 60), "hola", "[menu es]", "menu", "es"),
 ])
 def test_step(before, message, says, node, lang):
     outcome = step(FLOWS, before, message, NOW)

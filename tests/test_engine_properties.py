@@ -15,8 +15,8 @@ NOW = 1_800_000_000
 
 states = st.builds(
     State,
-    node=st.one_of(st.none(), st.sampled_from(sorted(FLOWS.nodes))),
-    lang=st.one_of(st.none(), st.sampled_from(["en", "es"])),
+    node=st.one_of(st.none(), st.sampled_from([*sorted(FLOWS.nodes), "a_node_since_removed"])),
+    lang=st.one_of(st.none(), st.sampled_from(["en", "es", "fr"])),  # state written by another version
     opted_out=st.booleans(),
     last_seen=st.integers(min_value=0, max_value=NOW),
 )
