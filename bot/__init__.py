@@ -12,6 +12,7 @@ from pathlib import Path
 
 from flask import Flask
 
+from bot import places
 from bot import settings as settings_module
 from bot.hotline import Hotline
 
@@ -38,6 +39,7 @@ def create_app(config: Mapping[str, str] | None = None) -> Flask:
         HOTLINE_PUBLIC_URL=settings["HOTLINE_PUBLIC_URL"].rstrip("/"),
     )
     app.extensions["hotline"] = build_hotline(settings)
+    places.warm()
 
     from bot.channels import health, twilio_sms
 

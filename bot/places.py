@@ -8,6 +8,7 @@ names the place and offers the national hotline's connection to local services.
 from __future__ import annotations
 
 import re
+from functools import cache
 
 import zipcodes
 
@@ -45,11 +46,21 @@ NAMES: dict[str, tuple[str, str]] = {
 
 def state_code(zip_code: str) -> str | None:
     """The USPS state code of a 5-digit ZIP code, or None if it is not a ZIP code we know."""
-    # Deliberately not cached: a cache would keep texters' ZIP codes in memory.
-    if not ZIP.match(zip_code):
-        return None
-    found = zipcodes.matching(zip_code)
-    return found[0]["state"] if found else None
+    return _state_by_zip().get(zip_code) if ZIP.match(zip_code) else None
+
+
+def warm() -> None:
+    """Build the ZIP index now (about a second), so the first texter who sends a ZIP code does not wait."""
+    _state_by_zip()
+
+
+@cache
+def _state_by_zip() -> dict[str, str]:
+    """Every USPS ZIP code -> its state, built once: zipcodes.matching scans the whole list (~3 ms a call).
+
+    This holds the public ZIP list, never a texter's ZIP code: nothing per message is remembered.
+    """
+    return {record["zip_code"]: record["state"] for record in zipcodes.list_all()}
 
 
 def place_name(zip_code: str, lang: str) -> str | None:
