@@ -47,6 +47,10 @@ class Snapshot:
 class Store(Protocol):
     """Conversation storage with atomic compare-and-set (see `bot.store.RedisStore`)."""
 
+    def ping(self) -> bool:
+        """True when the storage answers (for /healthz)."""
+        ...
+
     def load(self, pid: str, message_id: str) -> Snapshot:
         """Read the conversation of pseudonym `pid` and whether `message_id` was already handled."""
         ...

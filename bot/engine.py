@@ -21,7 +21,7 @@ from dataclasses import replace
 
 from bot import places
 from bot.conversation import Outcome
-from bot.flow.model import LANGUAGES, Flows, Intent, Node
+from bot.flow.model import LANGUAGES, Flows, Intent, Localized, Node
 from bot.state import State
 from bot.text import contains_phrase, normalise
 
@@ -99,7 +99,7 @@ def _on_intent(flows: Flows, state: State, intent: Intent) -> Outcome:
     if intent is Intent.HELP:
         return _say(flows, replace(state, node=here), "help")
     if intent is Intent.DELETE:
-        return Outcome(None, (_render(flows.node("erased"), state.lang),))
+        return Outcome(None, (_render(flows.node("erased").say, state.lang),))
     if intent is Intent.STOP:
         return _say(flows, replace(state, opted_out=True, node=here), "stopped")
     if intent is Intent.START and state.opted_out:
@@ -117,7 +117,7 @@ def _local_help(flows: Flows, state: State, zip_code: str) -> Outcome:
     state = replace(state, node=state.node or flows.start)
     if place is None:
         return _say(flows, state, "local_unknown")
-    return Outcome(state, (_render(flows.node("local_found"), state.lang, place=place),))
+    return Outcome(state, (_render(flows.node("local_found").say, state.lang, place=place),))
 
 
 def _choose(flows: Flows, node: Node, message: str) -> str | None:
@@ -133,7 +133,7 @@ def _reprompt(flows: Flows, state: State) -> Outcome:
     """Say the node's own re-prompt, or the general one; the texter stays where they are."""
     node = flows.node(state.node or flows.start)
     text = node.reprompt or flows.node("reprompt").say
-    return Outcome(state, (text.get(state.lang or "en").format_map({}),))
+    return Outcome(state, (_render(text, state.lang),))
 
 
 def _go(flows: Flows, state: State, name: str) -> Outcome:
@@ -143,9 +143,9 @@ def _go(flows: Flows, state: State, name: str) -> Outcome:
 
 def _say(flows: Flows, state: State, name: str) -> Outcome:
     """Say node `name` without changing the texter's place (unless `state` already did)."""
-    return Outcome(state, (_render(flows.node(name), state.lang),))
+    return Outcome(state, (_render(flows.node(name).say, state.lang),))
 
 
-def _render(node: Node, lang: str | None, **values: str) -> str:
-    """The node's text in `lang` with its placeholders filled ({{ and }} become literal braces)."""
-    return node.say.get(lang or "en").format_map(values)
+def _render(text: Localized, lang: str | None, **values: str) -> str:
+    """`text` in `lang` with its placeholders filled ({{ and }} become literal braces)."""
+    return text.get(lang or "en").format_map(values)

@@ -40,11 +40,20 @@ class Segments:
     count: int
 
 
+def gsm7_units(text: str) -> int | None:
+    """Septets `text` costs in the GSM-7 alphabet (extension characters count two), or None if it cannot be."""
+    try:
+        return len(text.encode("gsm03.38"))
+    except UnicodeEncodeError:
+        return None
+
+
 def segments(body: str) -> Segments:
     """Count the SMS segments `body` costs, the way carriers do (GSM-7 unless one character is not)."""
-    try:
-        units, single, part, encoding = len(body.encode("gsm03.38")), GSM_SEGMENT, GSM_PART, "GSM-7"
-    except UnicodeEncodeError:
+    units = gsm7_units(body)
+    if units is not None:
+        single, part, encoding = GSM_SEGMENT, GSM_PART, "GSM-7"
+    else:
         units = len(body.encode("utf-16-le")) // 2
         single, part, encoding = UCS2_SEGMENT, UCS2_PART, "UCS-2"
     count = 1 if units <= single else -(-units // part)

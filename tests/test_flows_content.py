@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import os
+import re
+from pathlib import Path
+
 import pytest
 
 from bot.fallback import STATIC_REPLY
@@ -12,6 +16,8 @@ from bot.settings import REPO_FLOWS
 from bot.text import segments
 
 FLOWS = load_flows(REPO_FLOWS)
+FACTS = Path(__file__).resolve().parents[2] / "shared" / "reference" / "hotline-facts.md"
+NUMBER = re.compile(r"\d[\d-]{1,}\d")  # 911, 233733, 1-888-373-7888, 1-800 (of 1-800-THE-LOST)
 HOTLINE_CALL, HOTLINE_TEXT, EMERGENCY = "1-888-373-7888", "233733", "911"
 
 
@@ -69,3 +75,16 @@ def test_no_retired_or_unsourced_claims(node, lang, text):
     assert "press 3" not in text and "marca 3" not in text
     assert "678-678" not in text
     assert "%" not in text  # no statistics in replies
+
+
+def test_every_number_the_bot_texts_is_in_the_facts_file():
+    # shared/tools/check_numbers.py (run by CI) checks 10-digit phone numbers; this also covers short codes
+    # (233733, 741741, 88788), 3-digit lines (911, 988, 711) and the static fallback reply.
+    if not FACTS.exists():
+        if os.environ.get("CI"):
+            pytest.fail(f"{FACTS} is missing: CI must check numbers against the sourced facts")
+        pytest.skip("shared/reference/hotline-facts.md is not beside this checkout")
+    facts = FACTS.read_text(encoding="utf-8")
+    numbers = {n for text in [STATIC_REPLY, *(t for _, _, t in _every_reply())] for n in NUMBER.findall(text)}
+    assert {"911", "1-888-373-7888", "233733"} <= numbers
+    assert sorted(n for n in numbers if n not in facts) == []

@@ -9,7 +9,7 @@ from collections.abc import Collection, Iterable, Mapping
 from bot.flow.model import PLACEHOLDERS, SYSTEM_NODES, Intent, Keywords, Node, Source
 from bot.flow.problems import Problem
 from bot.places import NAMES
-from bot.text import GSM_PART, UCS2_PART, contains_phrase, segments
+from bot.text import GSM_PART, UCS2_PART, contains_phrase, gsm7_units, segments
 
 SEGMENT_LIMIT = 3  # longer texts arrive in pieces, out of order on some phones, and cost more
 # Placeholders are measured with every value they can take, so a text fits whatever is filled in: a
@@ -82,18 +82,10 @@ def _length_problem(name: str, rendered: str) -> str | None:
     if cost.encoding == "GSM-7":
         return (f"{head} It is {cost.units} characters in the basic SMS alphabet (GSM-7, 153 per segment); "
                 f"shorten it to at most {SEGMENT_LIMIT * GSM_PART}.")
-    unusual = "".join(dict.fromkeys(c for c in rendered if not _is_gsm(c)))[:10]
+    unusual = "".join(dict.fromkeys(c for c in rendered if gsm7_units(c) is None))[:10]
     return (f"{head} It is sent as UCS-2 (70 characters in one message, 67 per segment when split) because it "
             f"contains {' '.join(unusual)}: letters like á í ó ú and curly quotes are not in the basic SMS "
             f"alphabet. It is {cost.units} characters; shorten it to at most {SEGMENT_LIMIT * UCS2_PART}.")
-
-
-def _is_gsm(char: str) -> bool:
-    try:
-        char.encode("gsm03.38")
-    except UnicodeEncodeError:
-        return False
-    return True
 
 
 def choice_problems(node: Node) -> list[Problem]:
