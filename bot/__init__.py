@@ -52,6 +52,8 @@ def build_hotline(settings: Mapping[str, str]) -> Hotline:
     """The service every channel uses: flows, store, pepper, idle timeout."""
     from bot import store
     from bot.flow import FlowError, load_flows
+    from bot.flow.checks import PROGRAM_NAME_MAX
+    from bot.text import gsm7_units
 
     try:
         flows = load_flows(Path(settings["HOTLINE_FLOWS_DIR"]))
@@ -62,12 +64,17 @@ def build_hotline(settings: Mapping[str, str]) -> Hotline:
     url, timeout = settings["REDIS_URL"], float(settings["HOTLINE_REDIS_TIMEOUT"])
     client = store.connect(url, timeout) if url else store.embedded()
     session_ttl = int(settings["HOTLINE_SESSION_TTL"])
+    program = settings["HOTLINE_PROGRAM_NAME"].strip()
+    if not program or len(program) > PROGRAM_NAME_MAX or gsm7_units(program) is None:
+        raise ConfigError(f"HOTLINE_PROGRAM_NAME must be 1 to {PROGRAM_NAME_MAX} characters of the basic SMS "
+                          "alphabet (no á í ó ú or curly quotes), so the HELP reply fits; set a shorter name")
     return Hotline(
         flows=flows,
         store=store.RedisStore(client, session_ttl, int(settings["HOTLINE_OPTOUT_TTL"]),
                                int(settings["HOTLINE_DEDUPE_TTL"])),
         pepper=settings["HOTLINE_PEPPER"].encode() or DEVELOPMENT_PEPPER,
         idle_timeout=session_ttl,
+        program=program,
     )
 
 

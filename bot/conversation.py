@@ -12,18 +12,11 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Protocol
 
+from bot.engine import Outcome
 from bot.state import NEW, State
 
 MAX_ATTEMPTS = 8  # optimistic retries when messages from one sender race
 BACKOFF = 0.002  # seconds; doubled each attempt and jittered so racers stop colliding
-
-
-@dataclass(frozen=True)
-class Outcome:
-    """What a turn decided: the state to keep (None: erase everything) and the replies to send."""
-
-    state: State | None
-    replies: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 from bot import conversation
 from bot.conversation import Store
-from bot.engine import carrier_opt, step
+from bot.engine import DEFAULT_PROGRAM, carrier_opt, step
 from bot.fallback import STATIC_REPLY
 from bot.flow.model import Flows
 from bot.identity import pseudonym
@@ -24,12 +24,13 @@ MAX_BODY = 1600  # Twilio rejects a longer message (error 14103)
 
 @dataclass
 class Hotline:
-    """Flows (None when they failed to load), the store, the pepper and the idle timeout, wired together."""
+    """Flows (None when they failed to load), the store, the pepper, the idle timeout and the program's name."""
 
     flows: Flows | None
     store: Store
     pepper: bytes
     idle_timeout: int
+    program: str = DEFAULT_PROGRAM
 
     def answer(self, sender: str, message_id: str, text: str, now: int, initial: State = NEW) -> str | None:
         """The reply to one inbound message (None: send nothing, e.g. after an opt-out)."""
@@ -39,7 +40,7 @@ class Hotline:
         try:
             replies = conversation.run(
                 self.store, pseudonym(self.pepper, sender), message_id, now,
-                lambda state, at: step(flows, state, text, at, self.idle_timeout), initial,
+                lambda state, at: step(flows, state, text, at, self.idle_timeout, program=self.program), initial,
             )
         except Exception as error:  # the texter gets the hotline whatever broke
             log.error("conversation failed (%s); sent the static hotline reply", type(error).__name__)

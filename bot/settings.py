@@ -42,6 +42,9 @@ SETTINGS: tuple[Setting, ...] = (
             "welcome."),
     Setting("HOTLINE_OPTOUT_TTL", str(365 * DAY),
             "Seconds an opt-out (STOP) is remembered after the sender's last message."),
+    Setting("HOTLINE_PROGRAM_NAME", "Trafficking Help Lines",
+            "The program's name, which the HELP reply gives (short-code rules): at most 40 characters of the basic "
+            "SMS alphabet (no á í ó ú or curly quotes)."),
     Setting("HOTLINE_DEDUPE_TTL", str(2 * DAY),
             "Seconds a Twilio `MessageSid` is remembered, so a retried webhook gets the same reply."),
 )

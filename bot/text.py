@@ -10,6 +10,11 @@ import gsm0338  # noqa: F401  (registers the "gsm03.38" codec)
 
 _NOT_WORD = re.compile(r"[^a-z0-9ñ]+")
 _SPACES = re.compile(r"\s+")
+_APOSTROPHES = str.maketrans("", "", "'`\u2018\u2019\u02bc")  # "I'm", "I’m", "Iʼm" all become "im"
+_SPACE_BEFORE_NEWLINE = re.compile(r"[ \t]+\n")
+_TILDE = "\u0303"  # what NFKD leaves of the tilde of ñ
+# ASCII control characters: whitespace ones separate words, the rest (NUL, BEL, ...) are dropped.
+_ASCII_CONTROLS = {c: (" " if chr(c).isspace() else None) for c in (*range(32), 127)}
 
 GSM_SEGMENT, GSM_PART = 160, 153
 UCS2_SEGMENT, UCS2_PART = 70, 67
@@ -18,12 +23,33 @@ UCS2_SEGMENT, UCS2_PART = 70, 67
 def normalise(text: str) -> str:
     """Fold case, accents, punctuation and spacing so "¡Ayúda!" and "ayuda" compare equal.
 
-    "ñ" is kept (año is not ano); apostrophes vanish so "I'm" becomes "im".
+    Invisible characters go first (NUL, zero-width spaces, direction marks: "911\\x00" is "911"), then
+    accents; "ñ" is kept (año is not ano); apostrophes vanish so "I'm" becomes "im".
     """
-    folded = unicodedata.normalize("NFKD", text.casefold().replace("ñ", "\0"))
-    folded = "".join(c for c in folded if not unicodedata.combining(c)).replace("\0", "ñ")
-    folded = folded.replace("'", "").replace("\u2019", "")
+    # ASCII is the common case, and needs no walk over every character.
+    folded = text.translate(_ASCII_CONTROLS).lower() if text.isascii() else _fold_unicode(text)
+    folded = folded.translate(_APOSTROPHES)
     return _SPACES.sub(" ", _NOT_WORD.sub(" ", folded)).strip()
+
+
+def _fold_unicode(text: str) -> str:
+    """Lower case without invisible characters or accents, except the tilde of ñ."""
+    kept: list[str] = []
+    for char in unicodedata.normalize("NFKD", text.casefold()):
+        if unicodedata.combining(char):
+            if char == _TILDE and kept and kept[-1] == "n":
+                kept[-1] = "ñ"
+        elif unicodedata.category(char)[0] != "C":  # Cc controls, Cf formats, Co private use, Cn unassigned
+            kept.append(char)
+        elif char.isspace():
+            kept.append(" ")
+    return "".join(kept)
+
+
+def fill(template: str, **values: str) -> str:
+    """`template` with its {placeholders} filled ({{ and }} are literal braces); a placeholder filled with
+    nothing leaves no stray space at the end of its line."""
+    return _SPACE_BEFORE_NEWLINE.sub("\n", template.format_map(values)).strip()
 
 
 def contains_phrase(normalised: str, phrase: str) -> bool:

@@ -24,7 +24,7 @@ def test_piped_chat_answers_each_line():
 
 
 def test_chat_can_start_in_spanish():
-    result = run("chat", "--lang", "es", stdin="hi\n")
+    result = run("chat", "--lang", "es", stdin="menu\n")
     assert "1 Hablar con alguien ya" in result.output
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from bot.engine import carrier_opt, step
-from bot.flow.model import SYSTEM_NODES, Choice, Flows, Intent, Keywords, Localized, Node
+from bot.flow.model import SYSTEM_NODES, Choice, Flows, Intent, Keywords, Localized, Node, Topic
 from bot.state import NEW, State
 from bot.text import normalise
 
@@ -16,7 +16,11 @@ def _node(name: str, *choices: Choice, reprompt: bool = False) -> Node:
     text = Localized(en=f"[{name} en]", es=f"[{name} es]")
     if name == "local_found":
         text = Localized(en="[local_found en: {place}]", es="[local_found es: {place}]")
-    return Node(name, text, choices, Localized(f"[{name} reprompt en]", f"[{name} reprompt es]") if reprompt else None)
+    if name == "help":
+        text = Localized(en="[help en: {program}]", es="[help es: {program}]")
+    if name == "reprompt":
+        text = Localized(en="[reprompt en]{hint}", es="[reprompt es]{hint}")
+    return Node(name, text, choices, Localized(f"[{name} hint en]", f"[{name} hint es]") if reprompt else None)
 
 
 def _keywords(en: list[str], es: list[str], en_phrases=(), es_phrases=()) -> Keywords:
@@ -29,23 +33,28 @@ def _keywords(en: list[str], es: list[str], en_phrases=(), es_phrases=()) -> Key
 FLOWS = Flows(
     start="menu",
     nodes={n.name: n for n in [
-        _node("menu", Choice("talk", "1", frozenset({"talk", "hablar"})), Choice("signs", "2")),
+        _node("menu", Choice("talk", "1", {"en": frozenset({"talk"}), "es": frozenset({"hablar"})}),
+              Choice("signs", "2", {"en": frozenset({"signs"}), "es": frozenset({"senales"})})),
         _node("talk"),
+        _node("labour"),
         _node("signs", Choice("signs_more", "1"), reprompt=True),
         _node("signs_more"),
         *(_node(name) for name in SYSTEM_NODES),
     ]},
     keywords={
-        Intent.EMERGENCY: _keywords(["911", "danger"], ["peligro"], ["i'm in danger"], ["estoy en peligro"]),
+        Intent.EMERGENCY: _keywords(["911", "danger"], ["911", "peligro"], ["i'm in danger", "trapped", "hurting me"],
+                                    ["estoy en peligro", "emergencia", "atrapada"]),
+        Intent.SUICIDE: _keywords(["suicide"], ["suicidio"], ["kill myself"], ["me quiero morir"]),
         Intent.HELP: _keywords(["help", "info"], ["ayuda"]),
         Intent.DELETE: _keywords(["delete"], ["borrar"]),
-        Intent.STOP: _keywords(["stop", "quit"], ["parar"], ["stop texting me"], ["deja de escribirme"]),
+        Intent.STOP: _keywords(["stop", "quit"], ["stop", "parar"], ["stop texting me"], ["deja de escribirme"]),
         Intent.START: _keywords(["start", "unstop", "yes"], ["comenzar"]),
         Intent.ENGLISH: _keywords(["english"], ["ingles"]),
         Intent.SPANISH: _keywords(["spanish"], ["español"]),
         Intent.MENU: _keywords(["menu", "0"], ["inicio"]),
         Intent.HELLO: _keywords(["hi", "hello"], ["hola", "buenas"]),
     },
+    topics=(Topic("documents", "labour", _keywords([], [], ["took my passport"], ["me quitaron el pasaporte"])),),
 )
 
 AT_TALK = State(node="talk", lang="en", last_seen=NOW - 60)
@@ -64,14 +73,35 @@ OPTED_OUT = State(node="menu", lang="en", opted_out=True, last_seen=NOW - 60)
     (NEW, "", "[menu en]", "menu", "en"),
     (State(lang="es"), "1", "[menu es]", "menu", "es"),       # console --lang es
     # ... unless it is a global keyword with its own answer.
-    (NEW, "AYUDA", "[help es]", "menu", "es"),
+    (NEW, "AYUDA", "[help es: P]", "menu", "es"),
     (NEW, "911", "[emergency en]", "menu", "en"),
     (NEW, "Estoy en peligro!", "[emergency es]", "menu", "es"),
     # Global keywords work from anywhere, folded; the texter stays where they were.
     (AT_SIGNS, "danger", "[emergency en]", "signs", "en"),
     (AT_SIGNS, "I'M IN DANGER!!!", "[emergency en]", "signs", "en"),
     (AT_SIGNS, "please help, I'm in danger", "[emergency en]", "signs", "en"),
-    (AT_SIGNS, "Ayúda!", "[help en]", "signs", "en"),           # language stays until switched
+    (AT_SIGNS, "Ayúda!", "[help es: P]", "signs", "es"),        # a Spanish keyword answers in Spanish
+    (AT_SIGNS, "help", "[help en: P]", "signs", "en"),
+    (AT_TALK_ES, "help", "[help en: P]", "talk", "en"),          # ... and an English one in English
+    (AT_TALK_ES, "911", "[emergency es]", "talk", "es"),         # words of both languages keep the language
+    (AT_TALK_ES, "Stop", "[stopped es]", "talk", "es"),
+    # Suicide and self-harm, from anywhere, in the texter's language; emergency comes first.
+    (AT_TALK, "I want to kill myself", "[suicide en]", "talk", "en"),
+    (AT_TALK, "me quiero morir", "[suicide es]", "talk", "es"),
+    (AT_TALK, "suicide, I'm in danger", "[emergency en]", "talk", "en"),
+    # Ways people say it, inside sentences, with typos.
+    (AT_SIGNS, "please, I'm trapped", "[emergency en]", "signs", "en"),
+    (AT_SIGNS, "he won't stop hurting me", "[emergency en]", "signs", "en"),   # never an opt-out
+    (AT_SIGNS, "emergncia", "[emergency es]", "signs", "es"),    # one letter missing
+    (AT_SIGNS, "dangr", "[emergency en]", "signs", "en"),
+    (AT_SIGNS, "hepl", "[help en: P]", "signs", "en"),           # two letters swapped
+    (AT_SIGNS, "helppp", "[help en: P]", "signs", "en"),         # a letter held down
+    (AT_SIGNS, "911\x00", "[emergency en]", "signs", "en"),      # invisible characters do not hide a number
+    # Topics lead to their page from anywhere, even on a first message.
+    (AT_TALK, "my boss took my passport", "[labour en]", "labour", "en"),
+    (NEW, "me quitaron el pasaporte", "[labour es]", "labour", "es"),
+    # Menu words with a typo.
+    (State(node="menu", lang="en", last_seen=NOW), "tlak", "[talk en]", "talk", "en"),
     (AT_SIGNS, "menu", "[menu en]", "menu", "en"),
     (AT_SIGNS, "0", "[menu en]", "menu", "en"),
     (AT_SIGNS, "Español", "[menu es]", "menu", "es"),
@@ -83,8 +113,8 @@ OPTED_OUT = State(node="menu", lang="en", opted_out=True, last_seen=NOW - 60)
     (State(node="menu", lang="es", last_seen=NOW), "hablar", "[talk es]", "talk", "es"),
     (AT_SIGNS, "1", "[signs_more en]", "signs_more", "en"),     # the node's own "1" wins
     (AT_TALK, "2", "[signs en]", "signs", "en"),                 # main-menu "2" from a leaf
-    # Unrecognised input: the node's re-prompt, else the general one; the texter stays put.
-    (AT_SIGNS, "what?", "[signs reprompt en]", "signs", "en"),
+    # Unrecognised input: the general re-prompt with the node's hint in it; the texter stays put.
+    (AT_SIGNS, "what?", "[reprompt en][signs hint en]", "signs", "en"),
     (AT_TALK, "what?", "[reprompt en]", "talk", "en"),
     (AT_TALK_ES, "x" * 5000, "[reprompt es]", "talk", "es"),
     # ZIP codes, from anywhere.
@@ -99,20 +129,39 @@ OPTED_OUT = State(node="menu", lang="en", opted_out=True, last_seen=NOW - 60)
     (State(node="talk", lang="en", last_seen=NOW - 3599), "2", "[signs en]", "signs", "en"),
     # A stored conversation the flows no longer fit (a node renamed, a language dropped) starts again.
     (State(node="renamed_node", lang="en", last_seen=NOW - 60), "2", "[menu en]", "menu", "en"),
-    (State(node="renamed_node", lang="en", last_seen=NOW - 60), "help", "[help en]", "menu", "en"),
+    (State(node="renamed_node", lang="en", last_seen=NOW - 60), "help", "[help en: P]", "menu", "en"),
     (State(node="talk", lang="fr", last_seen=NOW - 60), "hola", "[menu es]", "menu", "es"),
 ])
 def test_step(before, message, says, node, lang):
-    outcome = step(FLOWS, before, message, NOW)
+    outcome = step(FLOWS, before, message, NOW, program="P")
     assert outcome.replies == (says,)
     assert (outcome.state.node, outcome.state.lang, outcome.state.last_seen) == (node, lang, NOW)
 
 
-@pytest.mark.parametrize("message", ["stop", "STOP.", "Quit", "parar", "please stop texting me", "Deja de escribirme"])
+@pytest.mark.parametrize("message", ["stop", "STOP.", "Quit", "please stop texting me"])
 def test_opt_out_is_confirmed_once(message):
     outcome = step(FLOWS, AT_TALK, message, NOW)
     assert outcome.replies == ("[stopped en]",)
     assert outcome.state.opted_out
+
+
+@pytest.mark.parametrize("message", ["parar", "Deja de escribirme"])
+def test_a_spanish_opt_out_is_confirmed_in_spanish(message):
+    outcome = step(FLOWS, AT_TALK, message, NOW)
+    assert outcome.replies == ("[stopped es]",)
+    assert outcome.state.opted_out
+
+
+@pytest.mark.parametrize("message", ["he won't stop hitting me", "stop it", "i can't stop crying", "stopp",
+                                     "quit my job", "deletee", "startt", "starts", "STOP STOP"])
+def test_opt_out_words_inside_a_sentence_or_misspelt_never_opt_out(message):
+    outcome = step(FLOWS, AT_TALK, message, NOW)
+    assert outcome.state is not None and not outcome.state.opted_out
+
+
+def test_typos_never_reopt_in_or_erase():
+    assert step(FLOWS, OPTED_OUT, "startt", NOW).state.opted_out
+    assert step(FLOWS, AT_TALK, "delet", NOW).state is not None
 
 
 @pytest.mark.parametrize(("message", "says", "still_opted_out"), [
@@ -121,16 +170,18 @@ def test_opt_out_is_confirmed_once(message):
     ("stop", None, True),                       # no second confirmation
     ("10001", None, True),
     ("menu", None, True),
-    ("help", "[help en]", True),                # HELP is a cry for help: always answered
-    ("AYUDA", "[help en]", True),
+    ("help", "[help en: P]", True),             # HELP is a cry for help: always answered
+    ("AYUDA", "[help es: P]", True),
     ("911", "[emergency en]", True),
+    ("I want to kill myself", "[suicide en]", True),
+    ("took my passport", None, True),           # topics and choices are not answered after STOP
     ("I'm in danger", "[emergency en]", True),
     ("START", "[started en]", False),
     ("unstop", "[started en]", False),
     ("yes", "[started en]", False),
 ])
 def test_after_opt_out_only_help_emergency_and_start_are_answered(message, says, still_opted_out):
-    outcome = step(FLOWS, OPTED_OUT, message, NOW)
+    outcome = step(FLOWS, OPTED_OUT, message, NOW, program="P")
     assert outcome.replies == ((says,) if says else ())
     assert outcome.state.opted_out is still_opted_out
 

@@ -189,13 +189,13 @@ BROKEN = {
     ),
     "an unknown keyword group": (
         {"menu.yaml": MENU, "keywords.yaml": KEYWORDS.replace("  hello:", "  helo:")},
-        [("flows/keywords.yaml:43", '"helo" is not a keyword group the bot knows; use one of: emergency, help, '
-                                    'delete, stop, start, english, spanish, menu, hello. Did you mean "hello"?'),
+        [("flows/keywords.yaml:48", '"helo" is not a keyword group the bot knows; use one of: emergency, suicide, '
+                                    'help, delete, stop, start, english, spanish, menu, hello. Did you mean "hello"?'),
          (None, 'no keywords are set for: "hello" (greetings)')],
     ),
     "a keyword group with no words": (
         {"menu.yaml": MENU, "keywords.yaml": KEYWORDS.split("  hello:")[0] + "  hello: {}\n"},
-        [("flows/keywords.yaml:43", 'keywords "hello": the keyword group is empty; it must be an "en:" and/or')],
+        [("flows/keywords.yaml:48", 'keywords "hello": the keyword group is empty; it must be an "en:" and/or')],
     ),
     # --- across files
     "a node defined in two files": (
@@ -221,7 +221,8 @@ BROKEN = {
     ),
     "system nodes missing": (
         {"menu.yaml": MENU, "system.yaml": SYSTEM.replace("  help:", "  helpme:").replace("  erased:", "  erasd:")},
-        [(None, 'these nodes are missing: "help" (the answer to HELP, sent even after STOP); "erased" (the '
+        [(None, 'these nodes are missing: "help" (the answer to HELP, sent even after STOP; may use {program}); '
+                '"erased" (the '
                 'confirmation of DELETE). The bot sends them on its own, so every flow set needs them')],
     ),
     "keyword groups missing": (
@@ -230,12 +231,64 @@ BROKEN = {
     ),
     "a keyword group set in two files": (
         {"menu.yaml": MENU + "keywords:\n  menu:\n    en: {words: [home]}\n"},
-        [("flows/menu.yaml:16", 'keywords "menu" are set twice: here and at flows/keywords.yaml:38.')],
+        [("flows/menu.yaml:16", 'keywords "menu" are set twice: here and at flows/keywords.yaml:43.')],
     ),
     "a node nothing leads to": (
         {"menu.yaml": menu_with("  orphan:\n    say: {en: a, es: b}\n")},
-        [("flows/menu.yaml:15", 'node "orphan" cannot be reached: no choice leads to it ("goto: orphan") from the '
+        [("flows/menu.yaml:15", 'node "orphan" cannot be reached: no choice or topic leads to it ("goto: orphan") '
+                                "from the "
                                 "main menu. Add a choice that leads to it, or remove the node.")],
+    ),
+    "a topic that leads nowhere": (
+        {"menu.yaml": MENU + "topics:\n  pay:\n    goto: tlak\n    en: {phrases: [won't pay me]}\n"},
+        [("flows/menu.yaml:17", 'topic "pay": goto "tlak" names no node. Did you mean "talk"?')],
+    ),
+    "a topic without goto": (
+        {"menu.yaml": MENU + "topics:\n  pay:\n    en: {phrases: [won't pay me]}\n"},
+        [("flows/menu.yaml:16", 'topic "pay": "goto" is missing. Add "goto:" with the name of the node this topic '
+                                "leads to.")],
+    ),
+    "a topic set in two files": (
+        {"menu.yaml": MENU + "topics:\n  pay:\n    goto: talk\n    en: {phrases: [won't pay me]}\n",
+         "more.yaml": "spec: 1\ntopics:\n  pay:\n    goto: talk\n    es: {phrases: [no me pagan]}\n"},
+        [("flows/more.yaml:3", 'topic "pay" is defined twice: here and at flows/menu.yaml:16.')],
+    ),
+    "a node only a topic leads to is reachable": (
+        {"menu.yaml": menu_with("  pay:\n    say: {en: a, es: b}\n") + "topics:\n  wages:\n    goto: pay\n"
+                                "    en: {phrases: [won't pay me]}\n    es: {phrases: [no me pagan]}\n"
+                                "  trafficking:\n    goto: orphan\n    en: {phrases: [trafficking]}\n"},
+        [("flows/menu.yaml:23", 'topic "trafficking": goto "orphan" names no node.')],  # and nothing about "pay"
+    ),
+    # --- phrases: safety first, and opt-out only as the whole message
+    "a one-word stop phrase would opt out inside a sentence": (
+        {"menu.yaml": MENU, "keywords.yaml": KEYWORDS.replace("words: [stop]", "words: [stop]\n      phrases: [stop]")},
+        [("flows/keywords.yaml:23", 'keywords "stop": the phrase "stop" is one word, so it would opt out anyone who '
+                                    'uses it inside a sentence. Put it under words: (the whole message), or write the '
+                                    'phrase in full, like "stop texting me".')],
+    ),
+    "a phrase an earlier intent's phrase always catches": (
+        {"menu.yaml": MENU, "keywords.yaml": KEYWORDS.replace("words: [emergency]", "phrases: [in danger]")
+         .replace("words: [help]", "words: [help]\n      phrases: [i am in danger please help]")},
+        [("flows/keywords.yaml:13", 'keywords "help": "i am in danger please help" holds "in danger", a phrase of '
+                                    'keywords "emergency", which is checked first, so here it can never match.')],
+    ),
+    "a topic phrase a keyword phrase always catches": (
+        {"menu.yaml": MENU + "topics:\n  pay:\n    goto: talk\n    en: {phrases: [they won't pay me i'm in danger]}\n",
+         "keywords.yaml": KEYWORDS.replace("words: [emergency]", "phrases: [i'm in danger]")},
+        [("flows/menu.yaml:16", 'topic "pay": "they wont pay me im in danger" holds "im in danger", a phrase of '
+                                'keywords "emergency"')],
+    ),
+    "a node's reprompt too long inside the general reprompt": (
+        {"menu.yaml": MENU.replace("  talk:\n", "    reprompt:\n      en: " + "Reply 1. " * 50 + "\n"
+                                   "      es: Responde 1.\n  talk:\n"),
+         "system.yaml": SYSTEM.replace("en: reprompt text", "en: 'Sorry. {hint} Call the hotline.'")},
+        [("flows/menu.yaml:4", 'node "menu": the English reprompt (en) inside the general reprompt node is too '
+                               "long: it takes 4 SMS segments")],
+    ),
+    "an unknown placeholder in help": (
+        {"menu.yaml": MENU, "system.yaml": SYSTEM.replace("en: help text", "en: This is {programme}.")},
+        [("flows/system.yaml:13", 'node "help": the English text (en) uses {programme}, but this node can only use '
+                                  "{program}.")],
     ),
     # --- choices and words
     "two choices with one digit": (
@@ -256,13 +309,13 @@ BROKEN = {
     ),
     "a choice word that is a keyword": (
         {"menu.yaml": MENU.replace("        goto: talk\n", "        goto: talk\n        words: {en: [Help]}\n")},
-        [("flows/menu.yaml:9", 'node "menu", choice 1: "help" is a keyword of "help", which is answered first '
-                               "from anywhere, so it never picks this choice.")],
+        [("flows/menu.yaml:9", 'node "menu", choice 1: "help" is also a word of keywords "help", which is answered '
+                               "first from anywhere, so it never picks this choice.")],
     ),
     "a word in two keyword groups": (
         {"menu.yaml": MENU, "keywords.yaml": KEYWORDS.replace("words: [hello]", "words: [hello, Menu]")},
-        [("flows/keywords.yaml:43", 'keywords "hello": "menu" is also a word of "menu", which is checked first, '
-                                    "so here it can never match.")],
+        [("flows/keywords.yaml:48", 'keywords "hello": "menu" is also a word of keywords "menu", which is checked '
+                                    "first, so here it can never match.")],
     ),
     # --- texts
     "a placeholder where there are none": (
@@ -272,7 +325,7 @@ BROKEN = {
     ),
     "an unknown placeholder in local_found": (
         {"menu.yaml": MENU, "system.yaml": SYSTEM.replace("en: Help in {place}", "en: Help in {city}")},
-        [("flows/system.yaml:25", 'node "local_found": the English text (en) uses {city}, but this node can '
+        [("flows/system.yaml:29", 'node "local_found": the English text (en) uses {city}, but this node can '
                                   "only use {place}.")],
     ),
     "a stray brace": (
@@ -299,13 +352,13 @@ BROKEN = {
     ),
     "local_found measured with the longest place name": (
         {"menu.yaml": MENU, "system.yaml": SYSTEM.replace("en: Help in {place}", "en: '{place} " + "x" * 440 + "'")},
-        [("flows/system.yaml:25", 'node "local_found": the English text (en) (with {place} = "the Northern Mariana '
+        [("flows/system.yaml:29", 'node "local_found": the English text (en) (with {place} = "the Northern Mariana '
                                   'Islands") is too long: it takes 4 SMS segments')],
     ),
     "local_found measured with a Spanish place name that is not GSM-7": (
         {"menu.yaml": MENU,
          "system.yaml": SYSTEM.replace("es: texto local_found", "es: '{place} " + "x" * 200 + "'")},
-        [("flows/system.yaml:26", 'node "local_found": the Spanish text (es) (with {place} = '
+        [("flows/system.yaml:30", 'node "local_found": the Spanish text (es) (with {place} = '
                                   '"las Islas Vírgenes") is too long: it takes 4 SMS segments')],
     ),
 }
@@ -393,9 +446,9 @@ def test_choices_keep_their_digit_as_text_and_their_words_normalised(tmp_path: P
     flows = load_flows(write_flows(tmp_path, {"menu.yaml": menu}))
     first, second = flows.node("menu").choices
     assert first.digit == "1"
-    assert first.words == frozenset({"talk", "call now", "911", "hablar", "no"})
+    assert first.words == {"en": frozenset({"talk", "call now", "911"}), "es": frozenset({"hablar", "no"})}
     assert first.source == Source("flows/menu.yaml", 9)
-    assert second.digit == "2" and second.words == frozenset({"si", "no es nada"})
+    assert second.digit == "2" and second.words == {"es": frozenset({"si", "no es nada"})}
     assert first.matches("1") and first.matches("hablar") and not first.matches("2")
 
 

@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from types import MappingProxyType
 
 from bot.flow.checks import choice_problems, text_problems
-from bot.flow.model import LANGUAGES, Choice, Intent, Keywords, Localized, Node, Source
+from bot.flow.model import LANGUAGES, Choice, Intent, Keywords, Localized, Node, Source, Topic
 from bot.flow.problems import Problem
 from bot.flow.schema import label, where
 from bot.flow.yaml_source import DataPath, Document
@@ -27,6 +27,8 @@ class Draft:
     starts: list[tuple[str, Source]] = field(default_factory=list)
     keywords: dict[Intent, Keywords] = field(default_factory=dict)
     keyword_sources: dict[Intent, Source] = field(default_factory=dict)
+    topics: dict[str, Topic] = field(default_factory=dict)
+    language_words: dict[str, set[str]] = field(default_factory=lambda: {lang: set() for lang in LANGUAGES})
     problems: list[Problem] = field(default_factory=list)
 
     def add(self, doc: Document) -> None:
@@ -40,6 +42,12 @@ class Draft:
         for name, raw in _mapping(data.get("keywords")).items():
             if name in _INTENTS:
                 self._add_keywords(doc, _INTENTS[name], raw)
+        for name, raw in _mapping(data.get("topics")).items():
+            if isinstance(name, str):
+                self._add_topic(doc, name, raw)
+        for lang, raw in _mapping(data.get("languages")).items():
+            if lang in self.language_words:
+                self.language_words[lang].update(self._words(doc, ("languages", lang), raw))
 
     def _add_node(self, doc: Document, name: str, raw: object) -> None:
         path = ("nodes", name)
@@ -72,7 +80,8 @@ class Draft:
         return Choice(
             goto=raw["goto"],
             digit=str(digit) if isinstance(digit, int | str) and not isinstance(digit, bool) else None,
-            words=frozenset(w for lang in LANGUAGES for w in self._words(doc, (*path, "words", lang), words.get(lang))),
+            words=MappingProxyType({lang: frozenset(self._words(doc, (*path, "words", lang), words.get(lang)))
+                                    for lang in LANGUAGES if words.get(lang)}),
             source=doc.source(path),
         )
 
@@ -84,12 +93,30 @@ class Draft:
                                          f"{self.keyword_sources[intent]}. Set each keyword group in one file only."))
             return
         self.keyword_sources[intent] = source
+        self.keywords[intent] = self._keywords(doc, path, raw)
+
+    def _add_topic(self, doc: Document, name: str, raw: object) -> None:
+        path = ("topics", name)
+        source = doc.source(path)
+        if name in self.topics:
+            self.problems.append(Problem(source, f'topic "{name}" is defined twice: here and at '
+                                         f"{self.topics[name].source}. Topic names must be unique across all flow "
+                                         "files; rename or remove one."))
+            return
+        goto = _mapping(raw).get("goto")
+        if not isinstance(goto, str):
+            return  # the schema has said what is wrong with it
+        self.gotos.append((goto, doc.source((*path, "goto")), f'topic "{name}"'))
+        self.topics[name] = Topic(name, goto, self._keywords(doc, path, raw), source)
+
+    def _keywords(self, doc: Document, path: DataPath, raw: object) -> Keywords:
+        """The words and phrases per language of a keyword group or topic at `path`."""
         per_lang = {lang: _mapping(_mapping(raw).get(lang)) for lang in LANGUAGES}
         words = {lang: frozenset(self._words(doc, (*path, lang, "words"), per_lang[lang].get("words")))
                  for lang in LANGUAGES}
         phrases = {lang: tuple(dict.fromkeys(self._words(doc, (*path, lang, "phrases"), per_lang[lang].get("phrases"))))
                    for lang in LANGUAGES}
-        self.keywords[intent] = Keywords(MappingProxyType(words), MappingProxyType(phrases))
+        return Keywords(MappingProxyType(words), MappingProxyType(phrases))
 
     def _words(self, doc: Document, path: DataPath, raw: object) -> list[str]:
         """The words or phrases at `path`, normalised; ones left with nothing to match are problems."""

@@ -38,15 +38,19 @@ def load_flows(directory: Path) -> Flows:
         problems += checks.goto_problems(draft.gotos, draft.nodes)
         problems += checks.system_node_problems(draft.nodes)
         problems += checks.intent_problems(draft.keywords)
-        problems += checks.shadow_problems(draft.keywords, draft.keyword_sources, draft.nodes)
+        problems += checks.shadow_problems(draft.keywords, draft.keyword_sources, draft.topics.values(), draft.nodes)
+        problems += checks.exact_only_problems(draft.keywords, draft.keyword_sources)
+        problems += checks.reprompt_problems(draft.nodes)
         if draft.starts and draft.starts[0][0] in draft.nodes:  # else every node would be "unreachable"
-            problems += checks.reach_problems(draft.starts[0][0], draft.nodes)
+            problems += checks.reach_problems(draft.starts[0][0], draft.nodes, draft.topics.values())
     if problems:
         raise FlowError(_in_reading_order(problems))
     return Flows(
         start=draft.starts[0][0],
         nodes=MappingProxyType(dict(draft.nodes)),
         keywords=MappingProxyType({i: draft.keywords[i] for i in Intent}),
+        topics=tuple(draft.topics.values()),
+        language_words=MappingProxyType({lang: frozenset(words) for lang, words in draft.language_words.items()}),
     )
 
 

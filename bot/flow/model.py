@@ -3,7 +3,8 @@
 Immutable, validated once at start-up by `bot.flow.loader`, and shared by every conversation.
 Vocabulary (after nyaruka/goflow): a *node* says something and offers *choices*; a choice is
 picked by its digit or one of its keywords and leads to another node. *Intents* are the global
-keywords (emergency, help, opt-out, ...) answered from anywhere in the menu.
+keywords (emergency, help, opt-out, ...) answered from anywhere in the menu; *topics* are phrases
+found in free text ("my boss took my passport") that lead to a page from anywhere.
 """
 
 from __future__ import annotations
@@ -12,6 +13,10 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
 from functools import cached_property
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from bot.matching import Matcher
 
 LANGUAGES = ("en", "es")
 
@@ -20,6 +25,7 @@ class Intent(StrEnum):
     """Global keywords, in the order they are checked: safety first."""
 
     EMERGENCY = "emergency"  # 911 first, then the national hotline
+    SUICIDE = "suicide"  # 988, 911 if in danger now, the hotline; answered even after opt-out
     HELP = "help"  # 911, the hotline, how to use the menu; answered even after opt-out
     DELETE = "delete"  # erase everything stored about the sender
     STOP = "stop"  # opt out: one confirmation, then silence
@@ -30,20 +36,31 @@ class Intent(StrEnum):
     HELLO = "hello"  # greetings: show the menu; on a first message they pick the language
 
 
+# Intents matched only as written: a typo must never opt someone out, back in, or erase them
+# (carriers match STOP and START exactly too). Every other intent, topic and choice word tolerates one.
+EXACT_ONLY = frozenset({Intent.DELETE, Intent.STOP, Intent.START})
+# Intents still answered after an opt-out: cries for help, the way back in, and erasure.
+ANSWERED_WHEN_OPTED_OUT = frozenset({Intent.EMERGENCY, Intent.SUICIDE, Intent.HELP, Intent.START, Intent.DELETE})
+
 # Nodes the engine says on its own (not reached through a choice); every flow set must define them.
 SYSTEM_NODES = (
     "emergency",  # Intent.EMERGENCY
+    "suicide",  # Intent.SUICIDE
     "help",  # Intent.HELP
     "stopped",  # Intent.STOP confirmation
     "started",  # Intent.START confirmation
     "erased",  # Intent.DELETE confirmation
     "local_found",  # a ZIP code that names a place; text may use {place}
     "local_unknown",  # a ZIP code we cannot place
-    "reprompt",  # unrecognised input on a node with no reprompt of its own
+    "reprompt",  # unrecognised input: the no-dead-end answer; {hint} is the node's own reprompt
 )
 
 # Placeholders a node's text may use, by node; anything else in braces is a flow error.
-PLACEHOLDERS: Mapping[str, frozenset[str]] = {"local_found": frozenset({"place"})}
+PLACEHOLDERS: Mapping[str, frozenset[str]] = {
+    "local_found": frozenset({"place"}),  # the state or territory a ZIP code names
+    "help": frozenset({"program"}),  # the program's name (HOTLINE_PROGRAM_NAME), as short-code rules require
+    "reprompt": frozenset({"hint"}),  # the reprompt of the node the texter is at, or nothing
+}
 
 
 @dataclass(frozen=True)
@@ -71,16 +88,20 @@ class Localized:
 
 @dataclass(frozen=True)
 class Choice:
-    """One way out of a node: a digit and/or keywords (already normalised), leading to `goto`."""
+    """One way out of a node: a digit and/or words per language (already normalised), leading to `goto`."""
 
     goto: str
     digit: str | None = None
-    words: frozenset[str] = frozenset()
+    words: Mapping[str, frozenset[str]] = field(default_factory=dict)  # lang -> whole-message words
     source: Source | None = field(default=None, compare=False)
 
     def matches(self, normalised: str) -> bool:
-        """True when the normalised message picks this choice."""
-        return normalised == self.digit or normalised in self.words
+        """True when the normalised message picks this choice (its digit, or a word in any language)."""
+        return normalised == self.digit or any(normalised in words for words in self.words.values())
+
+    def all_words(self) -> frozenset[str]:
+        """Every word that picks this choice, in any language."""
+        return frozenset().union(*self.words.values())
 
 
 @dataclass(frozen=True)
@@ -102,29 +123,34 @@ class Keywords:
     phrases: Mapping[str, tuple[str, ...]]  # lang -> normalised phrases (matched on word boundaries)
 
 
+@dataclass(frozen=True, eq=False)  # compared and hashed by identity: each topic is written once
+class Topic:
+    """Free text people send about one subject ("they took my passport"), and the page it leads to."""
+
+    name: str
+    goto: str
+    keywords: Keywords
+    source: Source | None = field(default=None, compare=False)
+
+
 @dataclass(frozen=True)
 class Flows:
-    """Everything the operators wrote, validated: nodes by name, intents' keywords, the start node."""
+    """Everything the operators wrote, validated: nodes by name, intents' keywords, topics, the start node."""
 
     start: str
     nodes: Mapping[str, Node]
     keywords: Mapping[Intent, Keywords]
+    topics: tuple[Topic, ...] = ()
+    language_words: Mapping[str, frozenset[str]] = field(default_factory=dict)  # lang -> common words
     spec: int = 1
 
     def node(self, name: str) -> Node:
         """The node called `name` (the loader guarantees every reference exists)."""
         return self.nodes[name]
 
-    def vocabulary(self, lang: str) -> frozenset[str]:
-        """Single words that mark a message as written in `lang`: its keywords' words, less shared ones."""
-        return self._vocabularies[lang]
-
     @cached_property
-    def _vocabularies(self) -> Mapping[str, frozenset[str]]:
-        bags: dict[str, set[str]] = {lang: set() for lang in LANGUAGES}
-        for keywords in self.keywords.values():
-            for lang in LANGUAGES:
-                for text in (*keywords.words.get(lang, ()), *keywords.phrases.get(lang, ())):
-                    bags[lang].update(w for w in text.split() if not w.isdigit())
-        return {lang: frozenset(bag - set().union(*(bags[o] for o in LANGUAGES if o != lang)))
-                for lang, bag in bags.items()}
+    def matcher(self) -> Matcher:
+        """What the flows listen for, indexed once (built on first use, then shared)."""
+        from bot.matching import Matcher  # the matcher is built from this model
+
+        return Matcher(self)

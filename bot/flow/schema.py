@@ -36,6 +36,10 @@ _EXPECT: dict[tuple[str, ...], str] = {
     ("nodes", "*", "choices", "#", "words"): 'an "en:" and/or an "es:" list of words indented under it',
     ("keywords",): 'a set of keyword groups (emergency, help, ...), each with "en:" and/or "es:" under it',
     ("keywords", "*"): 'an "en:" and/or an "es:" entry, with words: and/or phrases: under it',
+    ("topics",): 'a set of topics: each a name followed by a colon, with goto: and en: and/or es: under it',
+    ("topics", "*"): 'a set of entries: goto:, and an "en:" and/or an "es:" entry with words: and/or phrases:',
+    ("topics", "*", "goto"): f"the name of a node ({_NAME_RULE})",
+    ("languages",): 'an "en:" and/or an "es:" list of words indented under it',
 }
 for _lang in _LANGUAGE:
     _EXPECT[("nodes", "*", "say", _lang)] = _EXPECT[("nodes", "*", "reprompt", _lang)] = _TEXT
@@ -46,6 +50,12 @@ for _lang in _LANGUAGE:
     _EXPECT[("keywords", "*", _lang, "words", "#")] = "a word or a number"
     _EXPECT[("keywords", "*", _lang, "phrases")] = 'a list of phrases, like ["i need help"]'
     _EXPECT[("keywords", "*", _lang, "phrases", "#")] = "a phrase (text)"
+    for _part in ("words", "phrases"):
+        for _shape_end in ((), ("#",)):
+            _EXPECT[("topics", "*", _lang, _part, *_shape_end)] = _EXPECT[("keywords", "*", _lang, _part, *_shape_end)]
+    _EXPECT[("topics", "*", _lang)] = _EXPECT[("keywords", "*", _lang)]
+    _EXPECT[("languages", _lang)] = "a list of words, like [thanks, what]"
+    _EXPECT[("languages", _lang, "#")] = "a word (text)"
 
 
 def schema_problems(doc: Document) -> list[Problem]:
@@ -63,6 +73,8 @@ def where(path: DataPath) -> tuple[str, int]:
         return f'node "{path[1]}"', 2
     if len(path) >= 2 and path[0] == "keywords" and isinstance(path[1], str):
         return f'keywords "{path[1]}"', 2
+    if len(path) >= 2 and path[0] == "topics" and isinstance(path[1], str):
+        return f'topic "{path[1]}"', 2
     return "", 0
 
 
@@ -74,7 +86,7 @@ def label(path: DataPath) -> str:
         if used == 4:
             return "the choice"
         if used == 2:
-            return "the node" if path[0] == "nodes" else "the keyword group"
+            return {"nodes": "the node", "keywords": "the keyword group"}.get(str(path[0]), "the topic")
         return "this file"
     last, parent = rest[-1], rest[-2] if len(rest) >= 2 else None
     if isinstance(last, int):
@@ -90,7 +102,7 @@ def label(path: DataPath) -> str:
 def _shape(path: DataPath) -> tuple[str, ...]:
     """`path` with names and list positions replaced by "*" and "#", to look up what belongs there."""
     return tuple(
-        "#" if isinstance(step, int) else "*" if i == 1 and path[0] in ("nodes", "keywords") else str(step)
+        "#" if isinstance(step, int) else "*" if i == 1 and path[0] in ("nodes", "keywords", "topics") else str(step)
         for i, step in enumerate(path)
     )
 
@@ -146,7 +158,8 @@ def _bad_name(path: DataPath, name: object) -> str:
         close = difflib.get_close_matches(str(name), groups, n=1)
         hint = f' Did you mean "{close[0]}"?' if close else ""
         return f'"{name}" is not a keyword group the bot knows; use one of: {", ".join(groups)}.{hint}'
-    return f'the node name "{name}" is not allowed: use {_NAME_RULE} (for example "talk_now").'
+    what = "topic" if path == ("topics",) else "node"
+    return f'the {what} name "{name}" is not allowed: use {_NAME_RULE} (for example "talk_now").'
 
 
 def _add_hint(path: DataPath, missing: str) -> str:
@@ -154,7 +167,8 @@ def _add_hint(path: DataPath, missing: str) -> str:
     if not path and missing == "spec":
         return 'Add "spec: 1" at the top of the file.'
     if missing == "goto":
-        return 'Add "goto:" with the name of the node this choice leads to.'
+        what = "topic" if path[:1] == ("topics",) else "choice"
+        return f'Add "goto:" with the name of the node this {what} leads to.'
     article = "an" if missing[:1] in "aeiou" else "a"
     under = f' under "{path[-1]}:"' if path and isinstance(path[-1], str) else ""
     return f'Add {article} "{missing}:" entry{under}.'
