@@ -2,7 +2,7 @@
 
 import pytest
 
-from bot.text import contains_phrase, normalise, segments
+from bot.text import contains_phrase, fill, normalise, segments
 
 
 @pytest.mark.parametrize(("raw", "folded"), [
@@ -19,6 +19,17 @@ from bot.text import contains_phrase, normalise, segments
     ("stop\n", "stop"),
     ("🙂🙂", ""),
     ("", ""),
+    # Invisible characters go before anything else: a NUL once turned "911" into "911ñ".
+    ("911\x00", "911"),
+    ("\x00911\x07", "911"),
+    ("a\u200bb", "ab"),                # a zero-width space does not split a word
+    ("\ufeffhola", "hola"),             # nor does a byte-order mark
+    ("help\u200e", "help"),             # nor a direction mark
+    ("line\nbreak\ttab", "line break tab"),
+    ("Ñandú", "ñandu"),
+    ("n\u0303o", "ño"),                  # ñ written as n + a combining tilde
+    ("I`m", "im"),
+    ("Iʼm", "im"),
 ])
 def test_normalise_folds_case_accents_punctuation_and_spaces(raw, folded):
     assert normalise(raw) == folded
@@ -53,3 +64,12 @@ def test_phrases_match_whole_words_only(message, phrase, found):
 def test_segments_are_counted_as_carriers_do(body, encoding, count):
     result = segments(body)
     assert (result.encoding, result.count) == (encoding, count)
+
+
+@pytest.mark.parametrize(("template", "values", "text"), [
+    ("Sorry. {hint}\nCall 911.", {"hint": "Reply 1."}, "Sorry. Reply 1.\nCall 911."),
+    ("Sorry. {hint}\nCall 911.", {"hint": ""}, "Sorry.\nCall 911."),      # no stray space before the break
+    ("Braces: {{ and }}", {}, "Braces: { and }"),
+])
+def test_fill_puts_values_in_their_placeholders(template, values, text):
+    assert fill(template, **values) == text
