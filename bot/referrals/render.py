@@ -1,0 +1,151 @@
+"""One page of results as one SMS reply: pure, within 3 segments, numbers written for tapping.
+
+The words come from replies.yaml (operators edit them); this module only chooses and joins them. A page
+holds as many whole entries as fit in 3 segments with the header and the footer (the closed-now pointer
+to the 24/7 lines when an entry is closed, the MORE hint when more remain, and the needs).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
+
+from bot.referrals.directory import Directory
+from bot.referrals.model import Phone, PhoneType, Service, Tier, Words
+from bot.referrals.phones import tappable
+from bot.referrals.search import Query, Result, search
+from bot.text import segments
+
+MAX_SEGMENTS = 3
+LONGEST_PLACE = "Tripler Army Medical Center, HI"  # the longest ZIP place name: every entry must fit with it
+
+
+@dataclass(frozen=True)
+class Page:
+    """The reply to send, and the query that gives the next page (None when this page is the last)."""
+
+    text: str
+    next: Query | None
+
+
+def page(directory: Directory, query: Query, lang: str, now: int) -> Page:
+    """The reply for `query` in `lang` at `now` (epoch seconds): the engine's one call per page."""
+    results = search(directory, query.place, query.need, lang, now)
+    return render(directory.words, query, results, lang)
+
+
+def render(words: Words, query: Query, results: Sequence[Result], lang: str) -> Page:
+    """Lay out the results from `query.offset` on as one reply of at most 3 SMS segments."""
+    place = query.place.name(lang)
+    need = next((n for n in words.needs if n.key == query.need), None)
+    need_text = words.text("need", lang).format(label=need.label.get(lang)) if need else ""
+    hint = _hint(words, lang)
+    if not results:
+        return Page(_join(words.text("nothing", lang).format(place=place, need=need_text), hint), None)
+    if query.offset >= len(results):
+        return Page(_join(words.text("no_more", lang).format(place=place), hint), None)
+    if query.offset:
+        hint = ""  # the needs were offered on the first page
+    local = any(r.tier <= Tier.COUNTY for r in results)
+    header = words.text("results" if local else "results_not_local", lang).format(place=place, need=need_text)
+    entries: list[str] = []
+    closed = False
+    for index in range(query.offset, len(results)):
+        result = results[index]
+        entry = entry_text(words, result, lang)
+        closed_now = closed or result.open_now is False
+        more = index + 1 < len(results)
+        if _fits(words, header, [*entries, entry], closed_now, more, hint, lang):
+            entries.append(entry)
+            closed = closed_now
+            continue
+        if not entries:  # even alone it does not fit: shorten its name rather than send nothing
+            entries.append(_shortened(words, header, result, closed_now, more, hint, lang))
+            closed = closed_now
+            index += 1
+        break
+    else:
+        index = len(results)
+    next_query = replace(query, offset=index) if index < len(results) else None
+    return Page(_layout(words, header, entries, closed, next_query is not None, hint, lang), next_query)
+
+
+def entry_text(words: Words, result: Result, lang: str, name: str | None = None) -> str:
+    """One service as a line of the reply: its purpose, name, numbers, and "closed now" when it is."""
+    service = result.service
+    name = service.name.get(lang) if name is None else name
+    contacts = _contacts(words, service, lang)
+    purpose = words.purposes[service.purpose].get(lang) if service.purpose else None
+    if not contacts:
+        text = words.text("entry_without_phones", lang).format(purpose=purpose or "", name=name)
+    elif purpose:
+        text = words.text("entry_purpose", lang).format(purpose=purpose, name=name, contacts=contacts)
+    else:
+        text = words.text("entry", lang).format(name=name, contacts=contacts)
+    return f"{text} {words.text('closed', lang)}" if result.open_now is False else text
+
+
+def fits_alone(words: Words, service: Service, lang: str) -> bool:
+    """True when `service` fits a page on its own at worst: a long place name, closed, more to come."""
+    need = max((n.label.get(lang) for n in words.needs), key=len, default="")
+    header = words.text("results_not_local", lang).format(place=LONGEST_PLACE,
+                                                          need=words.text("need", lang).format(label=need))
+    hint = _hint(words, lang)
+    entry = entry_text(words, Result(service, Tier.NATIONAL, None, False), lang)
+    return _fits(words, header, [entry], True, True, hint, lang)
+
+
+def _hint(words: Words, lang: str) -> str:
+    return words.text("needs_hint", lang).format(needs=", ".join(f"{n.digit} {n.label.get(lang)}" for n in words.needs))
+
+
+def _contacts(words: Words, service: Service, lang: str) -> str:
+    """The service's numbers for a texter writing in `lang`: "call 1-800-555-0100 or text 233733"."""
+    chosen: list[Phone] = []
+    for kind in (PhoneType.VOICE, PhoneType.TEXT):
+        of_kind = [p for p in service.phones if p.type is kind and p.serves(lang)]
+        own = [p for p in of_kind if lang in p.languages]
+        chosen += own or of_kind
+    said = []
+    for phone in chosen:
+        plain = phone.keyword is None and phone.press is None
+        twin = next((p for p in chosen if p is not phone and p.number == phone.number and p.keyword is None
+                     and p.press is None), None)
+        if plain and twin is not None:
+            if phone.type is PhoneType.VOICE:
+                said.append(words.text("call_or_text", lang).format(number=tappable(phone.number)))
+            continue
+        number = tappable(phone.number)
+        if phone.type is PhoneType.VOICE:
+            said.append(words.text("call_press" if phone.press else "call", lang).format(number=number,
+                                                                                       press=phone.press))
+        else:
+            said.append(words.text("text_keyword" if phone.keyword else "text", lang).format(
+                number=number, keyword=phone.keyword))
+    return words.text("or", lang).join(said)
+
+
+def _layout(words: Words, header: str, entries: list[str], closed: bool, more: bool, hint: str, lang: str) -> str:
+    """The reply: header, entries, the 24/7 lines when one is closed, MORE when more remain, the needs hint."""
+    footer = [words.text("closed_pointer", lang)] if closed else []
+    footer += [words.text("more", lang)] if more else []
+    return _join(header, *(f"- {e}" for e in entries), *footer, hint)
+
+
+def _fits(words: Words, header: str, entries: list[str], closed: bool, more: bool, hint: str, lang: str) -> bool:
+    return segments(_layout(words, header, entries, closed, more, hint, lang)).count <= MAX_SEGMENTS
+
+
+def _shortened(words: Words, header: str, result: Result, closed: bool, more: bool, hint: str, lang: str) -> str:
+    """The entry with its name cut until the page fits (a too-long record; `flows check` reports it)."""
+    name = result.service.name.get(lang)
+    while name:
+        name = name[:-1]
+        entry = entry_text(words, result, lang, name=name.rstrip() + "...")
+        if _fits(words, header, [entry], closed, more, hint, lang):
+            return entry
+    return entry_text(words, result, lang, name="")
+
+
+def _join(*lines: str) -> str:
+    return "\n".join(line for line in lines if line)
