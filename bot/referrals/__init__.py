@@ -8,11 +8,20 @@
 For the engine: `load_directory`, `resolve`, `Query.at`, `page`, `Directory.need`, `Directory.asks_for_more`.
 """
 
-from bot.referrals.directory import Directory
-from bot.referrals.loader import directory_problems, load_directory
-from bot.referrals.places import Place, resolve
-from bot.referrals.render import Page, page
-from bot.referrals.search import Query, Result, search
+from importlib import import_module
 
-__all__ = ["Directory", "Page", "Place", "Query", "Result", "directory_problems", "load_directory", "page",
-           "resolve", "search"]
+# Exported lazily: bot.places (imported by the flow checks) uses bot.referrals.places, and the flow
+# package is imported by this package's model, so importing everything here would be circular.
+_EXPORTS = {
+    "Directory": "directory", "Page": "render", "page": "render", "Place": "places", "resolve": "places",
+    "Query": "search", "Result": "search", "search": "search", "directory_problems": "loader",
+    "load_directory": "loader",
+}
+__all__ = sorted(_EXPORTS)
+
+
+def __getattr__(name: str) -> object:
+    """The public names, imported from their modules on first use."""
+    if name not in _EXPORTS:
+        raise AttributeError(f"module 'bot.referrals' has no attribute {name!r}")
+    return getattr(import_module(f"bot.referrals.{_EXPORTS[name]}"), name)

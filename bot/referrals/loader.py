@@ -58,6 +58,15 @@ def load_directory(flows_dir: Path) -> Directory | None:
     return Directory.build(tuple(services), words)
 
 
+def load_words(folder: Path) -> Words:
+    """Only replies.yaml of a directory folder (the import needs its needs); FlowError when it is broken."""
+    problems: list[Problem] = []
+    words = _read_words(folder / REPLIES_FILE, problems)
+    if problems or words is None:
+        raise FlowError(problems)
+    return words
+
+
 def directory_problems(flows_dir: Path) -> list[Problem]:
     """Every problem in `flows_dir`/directory, for `flows check` (empty when it loads, or when there is none)."""
     try:

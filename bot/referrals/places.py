@@ -74,6 +74,7 @@ class _Zip:
     latitude: float
     longitude: float
     city: str
+    timezone: str | None
 
 
 def county_key(name: str) -> str:
@@ -123,6 +124,19 @@ def by_city(city: str, state: str) -> Place | None:
                  longitude=sum(f.longitude for f in found) / len(found), label=f"{found[0].city}, {state}")
 
 
+def zip_facts(zip_code: str) -> tuple[float, float, str | None] | None:
+    """A ZIP code's centre and IANA time zone (for importing records that give only an address)."""
+    found = _zips().get(zip_code[:5])
+    return None if found is None else (found.latitude, found.longitude, found.timezone)
+
+
+@cache
+def state_timezone(state: str) -> str | None:
+    """The time zone most of a state's ZIP codes are in."""
+    zones = Counter(z.timezone for z in _zips().values() if z.state == state and z.timezone)
+    return zones.most_common(1)[0][0] if zones else None
+
+
 @cache
 def counties(state: str) -> frozenset[str]:
     """The county keys the ZIP list knows in `state`."""
@@ -146,7 +160,8 @@ def _zips() -> dict[str, _Zip]:
     index = {}
     for r in zipcodes.list_all():
         index[r["zip_code"]] = _Zip(r["state"], county_key(r["county"]) if r["county"] else None,
-                                    float(r["lat"]), float(r["long"]), r["city"].title())
+                                    float(r["lat"]), float(r["long"]), r["city"].title(),
+                                    r["timezone"] if "/" in r["timezone"] else None)
     return index
 
 
