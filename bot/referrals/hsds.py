@@ -112,7 +112,7 @@ def convert(raw: dict, words: Words, source: str, today: date) -> tuple[dict | N
     organization = raw.get("organization") or {}
     if _text(organization.get("name")):
         record["organization"] = _text(organization["name"])
-    numbers = _phones(raw, locations, organization, problems)
+    numbers, spoken = _phones(raw, locations, organization, problems)
     if not numbers:
         problems.append(("phones", "no number a texter in the US can call or text, so the service cannot be "
                                    "listed"))
@@ -121,7 +121,7 @@ def convert(raw: dict, words: Words, source: str, today: date) -> tuple[dict | N
     needs = _needs(raw, words)
     if needs:
         record["needs"] = needs
-    languages = _languages(raw.get("languages") or [], problems, "languages")
+    languages = sorted(set(_languages(raw.get("languages") or [], problems, "languages")) | set(spoken))
     if languages:
         record["languages"] = languages
     location, zone = _location(locations, problems)
@@ -151,14 +151,16 @@ def _text(value: object) -> str:
     return "" if value is None else str(value).strip()
 
 
-def _phones(raw: dict, locations: list[dict], organization: dict, problems: list[Problem]) -> list[dict]:
-    """The service's own numbers, else its locations', else its organization's."""
+def _phones(raw: dict, locations: list[dict], organization: dict,
+            problems: list[Problem]) -> tuple[list[dict], list[str]]:
+    """The service's own numbers (else its locations', else its organization's), and the languages they speak."""
     groups = [("phones", raw.get("phones") or [])]
     groups += [(f"service_at_locations.{i}.phones", link.get("phones") or [])
                for i, link in enumerate(raw.get("service_at_locations") or [])]
     groups += [("location.phones", loc.get("phones") or []) for loc in locations]
     groups.append(("organization.phones", organization.get("phones") or []))
     found: list[dict] = []
+    spoken: list[str] = []
     for path, items in groups:
         if found:
             break
@@ -178,13 +180,13 @@ def _phones(raw: dict, locations: list[dict], organization: dict, problems: list
             extension = _text(item.get("extension"))
             if extension and phone["type"] == "voice":
                 phone["press"] = extension
-            spoken = _languages(item.get("languages") or _csv_list(item.get("language")), problems,
-                                f"{here}.languages", where)
-            if spoken:
-                phone["languages"] = spoken
+            # HSDS: the languages spoken on this line. They count as the service's languages; a directory
+            # phone's own "languages" means something else (a variant only for texters in that language).
+            spoken += _languages(item.get("languages") or _csv_list(item.get("language")), problems,
+                                 f"{here}.languages", where)
             if phone not in found:
                 found.append(phone)
-    return found
+    return found, spoken
 
 
 def _csv_list(value: object) -> list[str]:

@@ -118,6 +118,9 @@ def _read_tabular(folder: Path) -> Source:
     taxonomy = {r["id"]: r for r in tables.get("taxonomy_terms", ()) if r.get("id")}
     addresses = by("addresses", "location_id")
     location_rows = {r["id"]: r for r in tables.get("locations", ()) if r.get("id")}
+    spoken = by("languages", "phone_id")
+    for row in tables.get("phones", ()):
+        row["languages"] = spoken.get(row.get("id") or "", [])
     phones_by = {column: by("phones", column) for column in ("service_id", "service_at_location_id",
                                                              "location_id", "organization_id")}
     schedules_by = {column: by("schedules", column) for column in ("service_id", "service_at_location_id")}

@@ -102,8 +102,9 @@ def _hint(words: Words, lang: str) -> str:
 def _contacts(words: Words, service: Service, lang: str) -> str:
     """The service's numbers for a texter writing in `lang`: "call 1-800-555-0100 or text 233733"."""
     chosen: list[Phone] = []
+    usable = [p for p in service.phones if p.serves(lang)] or list(service.phones)
     for kind in (PhoneType.VOICE, PhoneType.TEXT):
-        of_kind = [p for p in service.phones if p.type is kind and p.serves(lang)]
+        of_kind = [p for p in usable if p.type is kind]
         own = [p for p in of_kind if lang in p.languages]
         chosen += own or of_kind
     said = []
