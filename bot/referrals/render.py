@@ -7,6 +7,7 @@ to the 24/7 lines when an entry is closed, the MORE hint when more remain, and t
 
 from __future__ import annotations
 
+import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
@@ -14,7 +15,7 @@ from bot.referrals.directory import Directory
 from bot.referrals.model import Phone, PhoneType, Service, Tier, Words
 from bot.referrals.phones import tappable
 from bot.referrals.search import Query, Result, search
-from bot.text import segments
+from bot.text import gsm7_units, segments
 
 MAX_SEGMENTS = 3
 LONGEST_PLACE = "Tripler Army Medical Center, HI"  # the longest ZIP place name: every entry must fit with it
@@ -36,7 +37,7 @@ def page(directory: Directory, query: Query, lang: str, now: int) -> Page:
 
 def render(words: Words, query: Query, results: Sequence[Result], lang: str) -> Page:
     """Lay out the results from `query.offset` on as one reply of at most 3 SMS segments."""
-    place = query.place.name(lang)
+    place = gsm_safe(query.place.name(lang))
     need = next((n for n in words.needs if n.key == query.need), None)
     need_text = words.text("need", lang).format(label=need.label.get(lang)) if need else ""
     hint = _hint(words, lang)
@@ -59,8 +60,11 @@ def render(words: Words, query: Query, results: Sequence[Result], lang: str) -> 
             entries.append(entry)
             closed = closed_now
             continue
-        if not entries:  # even alone it does not fit: shorten its name rather than send nothing
-            entries.append(_shortened(words, header, result, closed_now, more, hint, lang))
+        if not entries:  # even alone it does not fit: first drop the needs hint, then shorten its name
+            hint = ""
+            if not _fits(words, header, [entry], closed_now, more, hint, lang):
+                entry = _shortened(words, header, result, closed_now, more, lang)
+            entries.append(entry)
             closed = closed_now
             index += 1
         break
@@ -86,13 +90,15 @@ def entry_text(words: Words, result: Result, lang: str, name: str | None = None)
 
 
 def fits_alone(words: Words, service: Service, lang: str) -> bool:
-    """True when `service` fits a page on its own at worst: a long place name, closed, more to come."""
+    """True when `service` fits a page on its own at worst: a long place name, closed, more to come.
+
+    (Without the needs hint, which the renderer leaves out when a single entry does not fit with it.)
+    """
     need = max((n.label.get(lang) for n in words.needs), key=len, default="")
     header = words.text("results_not_local", lang).format(place=LONGEST_PLACE,
                                                           need=words.text("need", lang).format(label=need))
-    hint = _hint(words, lang)
     entry = entry_text(words, Result(service, Tier.NATIONAL, None, False), lang)
-    return _fits(words, header, [entry], True, True, hint, lang)
+    return _fits(words, header, [entry], True, True, "", lang)
 
 
 def _hint(words: Words, lang: str) -> str:
@@ -137,15 +143,32 @@ def _fits(words: Words, header: str, entries: list[str], closed: bool, more: boo
     return segments(_layout(words, header, entries, closed, more, hint, lang)).count <= MAX_SEGMENTS
 
 
-def _shortened(words: Words, header: str, result: Result, closed: bool, more: bool, hint: str, lang: str) -> str:
+def _shortened(words: Words, header: str, result: Result, closed: bool, more: bool, lang: str) -> str:
     """The entry with its name cut until the page fits (a too-long record; `flows check` reports it)."""
     name = result.service.name.get(lang)
     while name:
         name = name[:-1]
         entry = entry_text(words, result, lang, name=name.rstrip() + "...")
-        if _fits(words, header, [entry], closed, more, hint, lang):
+        if _fits(words, header, [entry], closed, more, "", lang):
             return entry
     return entry_text(words, result, lang, name="")
+
+
+def gsm_safe(text: str) -> str:
+    """`text` with letters outside the SMS alphabet written without their accent ("Hawái" -> "Hawai").
+
+    One such letter in a place name would make the whole reply UCS-2, where 3 segments hold 201 characters
+    instead of 459: too few for a header, an entry and the footer.
+    """
+    if gsm7_units(text) is not None:
+        return text
+    kept = []
+    for char in text:
+        if gsm7_units(char) is None:
+            base = unicodedata.normalize("NFKD", char)[0]
+            char = base if gsm7_units(base) is not None else "?"
+        kept.append(char)
+    return "".join(kept)
 
 
 def _join(*lines: str) -> str:
