@@ -7,6 +7,7 @@ turns that into file:line.
 
 from __future__ import annotations
 
+import difflib
 import re
 from collections.abc import Collection, Mapping
 from datetime import date
@@ -50,7 +51,7 @@ def build_service(raw: object, needs: Collection[str], purposes: Collection[str]
                                         "what to do without one)"))
     area = _area(raw.get("area"), complaints)
     location = _location(raw.get("location"), complaints)
-    if area is None and location is None:
+    if raw.get("area") is None and raw.get("location") is None:
         complaints.append(((), 'say where the service helps: an area ("national", or a state and its counties) '
                                "or a location (latitude and longitude)"))
     hours, found = parse_hours(raw.get("hours"), raw.get("timezone"))
@@ -171,8 +172,8 @@ def _area(value: object, complaints: list[Complaint]) -> Area | None:
     for index, county in enumerate(counties):
         key = places.county_key(str(county))
         if key not in known:
-            close = sorted(k for k in known if k[:3] == key[:3])
-            hint = f"; did you mean {', '.join(close[:3])}?" if close else ""
+            close = difflib.get_close_matches(key, sorted(known), n=3)
+            hint = f"; did you mean {', '.join(close)}?" if close else ""
             complaints.append((("area", "counties", index), f'"{county}" is not a county of {state} in the ZIP '
                                                             f"list{hint}"))
         keys.add(key)
