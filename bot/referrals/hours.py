@@ -12,6 +12,7 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from functools import lru_cache
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from dateutil import rrule
@@ -122,6 +123,23 @@ def _zone(name: object) -> tuple[ZoneInfo | None, list[Complaint]]:
 
 def parse_rule(raw: object) -> tuple[Rule | None, list[Complaint]]:
     """One schedule rule with HSDS field names, or what is wrong with it."""
+    if isinstance(raw, Mapping):
+        try:
+            rule, complaints = _parse_rule_cached(tuple(sorted(raw.items())))
+            return rule, list(complaints)
+        except TypeError:  # an unhashable value (a list where a text belongs): no cache, same answer
+            pass
+    return _parse_rule(raw)
+
+
+@lru_cache(maxsize=4096)
+def _parse_rule_cached(items: tuple) -> tuple[Rule | None, tuple[Complaint, ...]]:
+    """Directories repeat the same few schedules ("MO-FR 9-5") thousands of times: read each once."""
+    rule, complaints = _parse_rule(dict(items))
+    return rule, tuple(complaints)
+
+
+def _parse_rule(raw: object) -> tuple[Rule | None, list[Complaint]]:
     if not isinstance(raw, Mapping):
         return None, [((), "each rule is a set of fields such as byday, opens_at, closes_at")]
     problems: list[Complaint] = [((key,), f'"{key}" is not a schedule field (use {", ".join(sorted(RULE_FIELDS))})')

@@ -77,9 +77,16 @@ def write(records: list[dict], target: Path, source: str, today: date) -> None:
     target.parent.mkdir(parents=True, exist_ok=True)
     handle, temporary = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.")
     with os.fdopen(handle, "w", encoding="utf-8") as out:
-        json.dump(document, out, ensure_ascii=False, indent=1)
-        out.write("\n")
+        out.write(json_lines_document(document))
     os.replace(temporary, target)
+
+
+def json_lines_document(document: dict) -> str:
+    """The file as JSON with one service per line: compact to load, and file:line names the service."""
+    head = {k: v for k, v in document.items() if k != "services"}
+    lines = [json.dumps(s, ensure_ascii=False, separators=(", ", ": ")) for s in document["services"]]
+    opening = json.dumps(head, ensure_ascii=False)[:-1] + (', ' if head else '') + '"services": [\n'
+    return opening + ",\n".join(lines) + "\n]}\n"
 
 
 Problem = tuple  # (field, reason) or (field, reason, "file:row")

@@ -19,6 +19,7 @@ from bot.referrals.directory import Directory
 from bot.referrals.hours import Complaint
 from bot.referrals.json_lines import line_index, line_of
 from bot.referrals.model import Service, Words
+from bot.referrals.places import without_gc
 from bot.referrals.records import build_service
 from bot.referrals.words import REPLIES_FILE, build_words
 
@@ -50,12 +51,13 @@ def load_directory(flows_dir: Path) -> Directory | None:
     words = _read_words(folder / REPLIES_FILE, problems)
     services: list[Service] = []
     seen: dict[str, tuple[_Document, int]] = {}
-    for path in files:
-        if path.name != REPLIES_FILE:
-            services += _read_services(path, words, len(services), seen, problems)
-    if problems:
-        raise FlowError(_in_reading_order(problems))
-    return Directory.build(tuple(services), words)
+    with without_gc():  # tens of thousands of new objects and no cycles: the collector would only slow this
+        for path in files:
+            if path.name != REPLIES_FILE:
+                services += _read_services(path, words, len(services), seen, problems)
+        if problems:
+            raise FlowError(_in_reading_order(problems))
+        return Directory.build(tuple(services), words)
 
 
 def load_words(folder: Path) -> Words:
@@ -137,10 +139,11 @@ def _read_services(path: Path, words: Words | None, order: int, seen: dict[str, 
                  for k in data if k not in FILE_KEYS]
     needs = {n.key for n in words.needs} if words else _Anything()
     purposes = words.purposes if words else _Anything()
+    check = render.FitCheck(words) if words else None
     services = []
     for index, raw in enumerate(data["services"]):
         service, complaints = build_service(raw, needs, purposes, order + index)
-        complaints += _too_long(words, service)
+        complaints += _too_long(check, service)
         if not complaints and service.id in seen:
             first, at = seen[service.id]
             complaints = [(("id",), f'the id "{service.id}" is used twice (also at '
@@ -153,11 +156,11 @@ def _read_services(path: Path, words: Words | None, order: int, seen: dict[str, 
     return services
 
 
-def _too_long(words: Words | None, service: Service | None) -> list[Complaint]:
-    if words is None or service is None:
+def _too_long(check: render.FitCheck | None, service: Service | None) -> list[Complaint]:
+    if check is None or service is None:
         return []
     return [(("name",), f"in {lang} this entry alone does not fit in a reply of 3 SMS segments; shorten its name")
-            for lang in LANGUAGES if not render.fits_alone(words, service, lang)]
+            for lang in LANGUAGES if not check.fits(service, lang)]
 
 
 def _where(raw: object, path: tuple) -> str:

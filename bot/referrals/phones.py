@@ -7,13 +7,17 @@ short) is refused with the reason, never texted.
 
 from __future__ import annotations
 
+import re
+from functools import cache
+
 import phonenumbers
-from phonenumbers import NumberParseException, PhoneNumberFormat, shortnumberinfo
+from phonenumbers import NumberParseException, PhoneNumber, PhoneNumberFormat, shortnumberinfo
 
 REGION = "US"
 # HSDS phone types (RFC 6350) -> how a texter uses the number; the rest cannot be used from a phone's keypad.
 TYPES = {"voice": "voice", "cell": "voice", "text": "text", "sms": "text"}
 UNUSABLE_TYPES = ("fax", "video", "pager", "textphone")
+_E164_NANP = re.compile(r"^\+1\d{10}$")
 US_REGIONS = frozenset({"US", "PR", "VI", "GU", "AS", "MP"})  # the US and its territories in the +1 plan
 
 
@@ -26,6 +30,8 @@ def parse(raw: object) -> str:
     text = str(raw).strip().strip('"').strip()
     if not text:
         raise BadNumber("the number is empty")
+    if _E164_NANP.match(text) and _us_exchange(text[:8]):  # as the import writes it: checked by its exchange
+        return text
     try:
         number = phonenumbers.parse(text, REGION)
     except NumberParseException as err:
@@ -41,6 +47,18 @@ def parse(raw: object) -> str:
     if number.country_code == 1 and shortnumberinfo.is_valid_short_number_for_region(number, REGION):
         return digits
     raise BadNumber(f'"{text}" is not a valid US phone number (check the digits and the area code)')
+
+
+@cache
+def _us_exchange(prefix: str) -> bool:
+    """True when every number of this +1 area code and exchange is a valid number of the 50 states and DC.
+
+    For the US the +1 metadata decides by area code and exchange (the first 6 digits), not by the last 4,
+    so one check stands for the whole exchange (a test holds this to phonenumbers). The territories'
+    metadata looks further, so their numbers (and anything this says no to) get the full parse.
+    """
+    first, last = (PhoneNumber(country_code=1, national_number=int(prefix[2:] + end)) for end in ("0000", "9999"))
+    return phonenumbers.region_code_for_number(first) == "US" == phonenumbers.region_code_for_number(last)
 
 
 def tappable(number: str) -> str:

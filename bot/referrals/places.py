@@ -6,8 +6,11 @@ its wheel). The indexes hold the public ZIP list, built once; nothing a texter s
 
 from __future__ import annotations
 
+import gc
 import re
 from collections import Counter
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import cache
 
@@ -137,10 +140,18 @@ def state_timezone(state: str) -> str | None:
     return zones.most_common(1)[0][0] if zones else None
 
 
-@cache
 def counties(state: str) -> frozenset[str]:
     """The county keys the ZIP list knows in `state`."""
-    return frozenset(z.county for z in _zips().values() if z.state == state and z.county)
+    return _counties().get(state, frozenset())
+
+
+@cache
+def _counties() -> dict[str, frozenset[str]]:
+    found: dict[str, set[str]] = {}
+    for z in _zips().values():
+        if z.county:
+            found.setdefault(z.state, set()).add(z.county)
+    return {state: frozenset(keys) for state, keys in found.items()}
 
 
 def state_of_name(text: str) -> str | None:
@@ -154,12 +165,36 @@ def warm() -> None:
     _cities()
 
 
+@contextmanager
+def without_gc() -> Iterator[None]:
+    """Build many long-lived objects (indexes, the directory) without the cyclic collector running over them.
+
+    Disabling it alone only defers the cost: the first collection afterwards would scan every new object
+    (a quarter of a second for 50,000 services). They live as long as the process, so they are frozen
+    (gc.freeze, meant for this) and later collections skip them; reference counting still frees them.
+    """
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        gc.freeze()
+        if collecting:
+            gc.enable()
+
+
 @cache
 def _zips() -> dict[str, _Zip]:
     """Every ZIP code -> its place: zipcodes.matching scans the whole list (~3 ms a call), so index it once."""
+    with without_gc():
+        return _index_zips()
+
+
+def _index_zips() -> dict[str, _Zip]:
     index = {}
+    county_keys = {name: county_key(name) for name in {r["county"] for r in zipcodes.list_all() if r["county"]}}
     for r in zipcodes.list_all():
-        index[r["zip_code"]] = _Zip(r["state"], county_key(r["county"]) if r["county"] else None,
+        index[r["zip_code"]] = _Zip(r["state"], county_keys.get(r["county"]),
                                     float(r["lat"]), float(r["long"]), r["city"].title(),
                                     r["timezone"] if "/" in r["timezone"] else None)
     return index
@@ -170,10 +205,11 @@ def _cities() -> dict[tuple[str, str], tuple[str, ...]]:
     """(folded city, state) -> its ZIP codes, preferring street addresses over PO boxes and single buildings."""
     standard: dict[tuple[str, str], list[str]] = {}
     other: dict[tuple[str, str], list[str]] = {}
+    folded = {city: normalise(city) for city in {r["city"] for r in zipcodes.list_all()}}
     for r in zipcodes.list_all():
         if r["zip_code_type"] != "MILITARY":
             kind = standard if r["zip_code_type"] == "STANDARD" else other
-            kind.setdefault((normalise(r["city"]), r["state"]), []).append(r["zip_code"])
+            kind.setdefault((folded[r["city"]], r["state"]), []).append(r["zip_code"])
     return {key: tuple(standard.get(key) or zips) for key, zips in {**other, **standard}.items()}
 
 

@@ -20,6 +20,7 @@ from bot.referrals.model import STATUSES, Area, Location, Phone, PhoneType, Serv
 FIELDS = ("id", "name", "organization", "status", "purpose", "needs", "languages", "phones", "area", "location",
           "timezone", "hours", "source", "verified", "note")
 PHONE_FIELDS = ("number", "type", "keyword", "press", "languages")
+_FIELDS, _PHONE_FIELDS = frozenset(FIELDS), frozenset(PHONE_FIELDS)
 NATIONAL = "national"
 _LANGUAGE = re.compile(r"^[a-z]{2,3}$")
 _MONTH = re.compile(r"^\d{4}-\d{2}$")
@@ -31,7 +32,7 @@ def build_service(raw: object, needs: Collection[str], purposes: Collection[str]
     if not isinstance(raw, Mapping):
         return None, [((), "each service is a set of fields (id, name, status, phones, source, verified, ...)")]
     complaints: list[Complaint] = [((key,), f'"{key}" is not a service field (use {", ".join(FIELDS)})')
-                                   for key in raw if key not in FIELDS]
+                                   for key in raw.keys() - _FIELDS]
     ident = _text(raw, "id", complaints, required=True)
     name = _name(raw.get("name"), complaints)
     status = _text(raw, "status", complaints, required=True)
@@ -65,6 +66,8 @@ def build_service(raw: object, needs: Collection[str], purposes: Collection[str]
 
 def _text(raw: Mapping, key: str, complaints: list[Complaint], required: bool = False) -> str | None:
     value = raw.get(key)
+    if type(value) is str and value and not value[0].isspace() and not value[-1].isspace():
+        return value  # the common case, as the import writes it
     if value is None or (isinstance(value, str) and not value.strip()):
         if required:
             complaints.append(((key,), f'"{key}" is missing; every service needs one'))
@@ -131,7 +134,7 @@ def _phones(value: object, complaints: list[Complaint]) -> tuple[Phone, ...]:
             complaints.append((here, "each phone is a set of fields: number, type, and maybe keyword, press"))
             continue
         complaints += [((*here, key), f'"{key}" is not a phone field (use {", ".join(PHONE_FIELDS)})')
-                       for key in item if key not in PHONE_FIELDS]
+                       for key in item.keys() - _PHONE_FIELDS]
         kind = item.get("type")
         if kind not in ("voice", "text"):
             complaints.append(((*here, "type"), f'type is "voice" (to call) or "text" (to text), not {kind!r}'))
