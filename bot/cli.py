@@ -84,3 +84,8 @@ def flows_check(directory: Path | None) -> None:
                    "hotline reply until they are fixed.", err=True)
         sys.exit(1)
     click.echo(f"OK: {len(loaded.nodes)} nodes in {directory}, start at {loaded.start!r}.")
+
+
+from bot.referrals.cli import referrals  # noqa: E402  (registered after the commands above)
+
+main.add_command(referrals)
