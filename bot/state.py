@@ -12,12 +12,15 @@ class State:
 
     `node` is None before the first reply; `lang` is None until it is picked (by the first message,
     or by the console's --lang). `last_seen` is epoch seconds of the last message, for idle expiry.
+    `local` is the referral query the texter is paging through (`bot.referrals.Query.to_str()`: a rounded
+    place, the need, the next page), only while they are on the results; it never holds a ZIP code.
     """
 
     node: str | None = None
     lang: str | None = None
     opted_out: bool = False
     last_seen: int = 0
+    local: str | None = None
 
     def to_json(self) -> str:
         """Compact JSON for storage."""
@@ -32,6 +35,7 @@ class State:
             lang=data.get("lang"),
             opted_out=bool(data.get("opted_out", False)),
             last_seen=int(data.get("last_seen", 0)),
+            local=data.get("local") if isinstance(data.get("local"), str) else None,
         )
 
 

@@ -118,11 +118,12 @@ OPTED_OUT = State(node="menu", lang="en", opted_out=True, last_seen=NOW - 60)
     (AT_TALK, "what?", "[reprompt en]", "talk", "en"),
     (AT_TALK_ES, "x" * 5000, "[reprompt es]", "talk", "es"),
     # ZIP codes, from anywhere.
-    (AT_TALK, "10001", "[local_found en: New York]", "talk", "en"),
-    (AT_TALK_ES, "10001", "[local_found es: Nueva York]", "talk", "es"),
-    (AT_TALK, "zip 20001-1234", "[local_found en: the District of Columbia]", "talk", "en"),
-    (AT_TALK, "00000", "[local_unknown en]", "talk", "en"),
-    (NEW, "90210", "[local_found en: California]", "menu", "en"),
+    # (These flows have no referral directory: the place is named; tests/test_engine_local.py has one.)
+    (AT_TALK, "10001", "[local_found en: New York]", "local_found", "en"),
+    (AT_TALK_ES, "10001", "[local_found es: Nueva York]", "local_found", "es"),
+    (AT_TALK, "zip 20001-1234", "[local_found en: the District of Columbia]", "local_found", "en"),
+    (AT_TALK, "00000", "[local_unknown en]", "local_unknown", "en"),
+    (NEW, "90210", "[local_found en: California]", "local_found", "en"),
     (AT_TALK, "123456", "[reprompt en]", "talk", "en"),          # six digits is not a ZIP code
     # An idle conversation starts again at the welcome; its language is kept.
     (State(node="talk", lang="es", last_seen=NOW - 3601), "2", "[menu es]", "menu", "es"),

@@ -29,7 +29,8 @@ SYSTEM_NODE_PURPOSES = {
     "stopped": "the confirmation of STOP",
     "started": "the confirmation of START",
     "erased": "the confirmation of DELETE",
-    "local_found": "the answer to a ZIP code we can place; may use {place}",
+    "local": "the page that asks for a ZIP code, a city and state, or a state",
+    "local_found": "the answer to a place, when there is no directory/ folder; may use {place}",
     "local_unknown": "the answer to a ZIP code we cannot place",
     "reprompt": "the answer when a reply is not understood: the hotline and 911, with {hint}, the node's own reprompt",
 }
