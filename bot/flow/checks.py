@@ -33,6 +33,7 @@ SYSTEM_NODE_PURPOSES = {
     "local_found": "the answer to a place, when there is no directory/ folder; may use {place}",
     "local_unknown": "the answer to a ZIP code we cannot place",
     "reprompt": "the answer when a reply is not understood: the hotline and 911, with {hint}, the node's own reprompt",
+    "slowed": "the one notice to a sender writing too fast: replies pause for a while, but not for 911 or HELP",
 }
 INTENT_PURPOSES = {
     Intent.EMERGENCY: "danger", Intent.SUICIDE: "suicide or self-harm", Intent.HELP: "asking for help",

@@ -55,6 +55,7 @@ SYSTEM_NODES = (
     "local_found",  # the help found for a place (from the directory; without one, this text with {place})
     "local_unknown",  # a ZIP code we cannot place
     "reprompt",  # unrecognised input: the no-dead-end answer; {hint} is the node's own reprompt
+    "slowed",  # a sender writing faster than the rate limit: replies pause (cries for help still answered)
 )
 
 # Placeholders a node's text may use, by node; anything else in braces is a flow error.
