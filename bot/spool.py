@@ -78,7 +78,7 @@ class Spool:
         """Every request waiting, oldest first (re-read only when the file changed)."""
         try:
             stat = self.path.stat()
-        except FileNotFoundError:
+        except OSError:  # none yet (or an unusable folder: append() will say so when it is needed)
             return []
         if stat.st_size == 0:
             return []

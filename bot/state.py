@@ -33,18 +33,32 @@ class State:
 
     @classmethod
     def from_json(cls, raw: str | bytes) -> State:
-        """Read a stored record; unknown fields (from a newer version) are ignored."""
+        """Read a stored record; unknown fields (from a newer version) are ignored. ValueError when a field
+        cannot be read ("opted_out": "maybe"), so the caller replaces the record instead of guessing."""
         data = json.loads(raw)
+        if not isinstance(data, dict):
+            raise ValueError("a state is a JSON object")
         return cls(
-            node=data.get("node"),
-            lang=data.get("lang"),
-            opted_out=bool(data.get("opted_out", False)),
+            node=data.get("node") if isinstance(data.get("node"), str) else None,
+            lang=data.get("lang") if isinstance(data.get("lang"), str) else None,
+            opted_out=_flag(data.get("opted_out", False)),
             last_seen=int(data.get("last_seen", 0)),
             local=data.get("local") if isinstance(data.get("local"), str) else None,
             window_start=int(data.get("window_start", 0)),
             window_count=int(data.get("window_count", 0)),
             quiet_until=int(data.get("quiet_until", 0)),
         )
+
+
+def _flag(value: object) -> bool:
+    """A stored yes/no: JSON true/false, or as a hand edit might write it ("false" is no, not a non-empty string)."""
+    if isinstance(value, bool):
+        return value
+    if value in (0, 1):
+        return bool(value)
+    if isinstance(value, str) and value.strip().lower() in ("true", "false", "1", "0", "yes", "no"):
+        return value.strip().lower() in ("true", "1", "yes")
+    raise ValueError(f"not a yes/no: {value!r}")
 
 
 NEW = State()

@@ -31,12 +31,17 @@ from bot.state import State
 
 # Compare-and-set in one atomic step. KEYS: state, seen.
 # ARGV: expected version, "erase" or "save", state JSON, state TTL, message id, replay JSON, seen TTL, cap.
-# The version is parsed from the "<version>:" prefix, so the script needs no cjson.
+# The version is parsed from the "<version>:" prefix, so the script needs no cjson. A record that is not
+# ours to read (hand-edited, of the wrong type) has version -1, as `load` says: the save replaces it.
 _COMMIT = """
-local current = redis.call('GET', KEYS[1])
 local version = 0
-if current then
-  version = tonumber(string.sub(current, 1, string.find(current, ':', 1, true) - 1))
+local kind = redis.call('TYPE', KEYS[1]).ok
+if kind == 'string' then
+  local current = redis.call('GET', KEYS[1])
+  local colon = string.find(current, ':', 1, true)
+  version = (colon and tonumber(string.sub(current, 1, colon - 1))) or -1
+elseif kind ~= 'none' then
+  version = -1
 end
 if version ~= tonumber(ARGV[1]) then
   return 0
@@ -45,7 +50,14 @@ if ARGV[2] == 'erase' then
   redis.call('DEL', KEYS[1], KEYS[2])
   return 1
 end
-redis.call('SET', KEYS[1], string.format('%d:%s', version + 1, ARGV[3]), 'EX', ARGV[4])
+local seen_kind = redis.call('TYPE', KEYS[2]).ok
+if seen_kind ~= 'hash' and seen_kind ~= 'none' then
+  redis.call('DEL', KEYS[2])
+end
+if kind ~= 'string' and kind ~= 'none' then
+  redis.call('DEL', KEYS[1])
+end
+redis.call('SET', KEYS[1], string.format('%d:%s', math.max(version, 0) + 1, ARGV[3]), 'EX', ARGV[4])
 if redis.call('HLEN', KEYS[2]) >= tonumber(ARGV[8]) then
   redis.call('DEL', KEYS[2])
 end
@@ -55,6 +67,7 @@ return 1
 """
 
 
+CORRUPT = -1  # the version of a record that cannot be read (see _state)
 HEALTH_KEY, HEALTH_TTL = "hb:{health}:check", 30  # the health check's own key; it never holds a texter's data
 
 
@@ -96,12 +109,12 @@ class RedisStore:
         pipe = self.client.pipeline(transaction=False)  # two reads, no MULTI: the version guards the write
         pipe.get(state_key(pid))
         pipe.hget(seen_key(pid), message_id)
-        raw_state, raw_replay = pipe.execute()
-        state, version = None, 0
-        if raw_state is not None:
-            prefix, _, body = _text(raw_state).partition(":")
-            state, version = State.from_json(body), int(prefix)
-        return Snapshot(state, version, _replay(raw_replay) if raw_replay is not None else None)
+        raw_state, raw_replay = pipe.execute(raise_on_error=False)  # a key of the wrong type is an answer too
+        if isinstance(raw_state, redis.ConnectionError | redis.TimeoutError):
+            raise raw_state
+        state, version = _state(raw_state)
+        replay = _replay(raw_replay) if isinstance(raw_replay, str | bytes) else None
+        return Snapshot(state, version, replay)
 
     def commit(self, pid: str, snapshot: Snapshot, message_id: str, new_state: State | None, now: int) -> bool:
         """Save `new_state` (None: erase both keys) if the version is still `snapshot`'s; False on a conflict."""
@@ -146,8 +159,29 @@ def _text(raw: str | bytes) -> str:
     return raw.decode() if isinstance(raw, bytes) else raw
 
 
-def _replay(raw: str | bytes) -> Replay:
-    """Read a replay record."""
-    record = json.loads(raw)
-    before = record["before"]
-    return Replay(State.from_json(json.dumps(before)) if before is not None else None, int(record["at"]))
+def _state(raw: object) -> tuple[State | None, int]:
+    """A stored state and its version; a record that cannot be read is CORRUPT, so the next save replaces it
+    (never fatal: the texter is answered as a new conversation, and the new record gets a TTL)."""
+    if raw is None:
+        return None, 0
+    if not isinstance(raw, str | bytes):  # WRONGTYPE: someone stored something else under the key
+        return None, CORRUPT
+    prefix, _, body = _text(raw).partition(":")
+    try:
+        version = int(prefix)
+    except ValueError:
+        return None, CORRUPT
+    try:
+        return State.from_json(body), version
+    except (ValueError, TypeError, AttributeError):
+        return None, version
+
+
+def _replay(raw: str | bytes) -> Replay | None:
+    """Read a replay record (None when it cannot be read: the message is then answered as new)."""
+    try:
+        record = json.loads(raw)
+        before = record["before"]
+        return Replay(State.from_json(json.dumps(before)) if before is not None else None, int(record["at"]))
+    except (ValueError, TypeError, KeyError, AttributeError):
+        return None

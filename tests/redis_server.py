@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import signal
 import socket
 import subprocess
 import tempfile
@@ -73,8 +74,27 @@ class RedisServer:
         self.stop()
         raise RedisServerError(f"redis-server did not start after {PORT_ATTEMPTS} attempts; its log:\n{log}")
 
-    def stop(self) -> None:
-        """Stop the server (if running) and delete its folder."""
+    def restart(self) -> None:
+        """Stop the process and start a new one on the same port (nothing is kept: no persistence)."""
+        self._end_process()
+        if not self._launch(find_binary()):
+            raise RedisServerError(f"redis-server did not restart on port {self.port}; its log:\n{self._log()}")
+
+    def freeze(self) -> None:
+        """Stop the process in its tracks (SIGSTOP), as a stalled machine would: connections hang, unanswered."""
+        assert self._process is not None
+        self._process.send_signal(signal.SIGSTOP)
+
+    def thaw(self) -> None:
+        """Let a frozen process run again (SIGCONT)."""
+        assert self._process is not None
+        self._process.send_signal(signal.SIGCONT)
+
+    def kill(self) -> None:
+        """Stop the process, keeping the port and folder, as a crash would (start it again with restart())."""
+        self._end_process()
+
+    def _end_process(self) -> None:
         if self._process is not None:
             self._process.terminate()
             try:
@@ -83,6 +103,10 @@ class RedisServer:
                 self._process.kill()
                 self._process.wait()
             self._process = None
+
+    def stop(self) -> None:
+        """Stop the server (if running) and delete its folder."""
+        self._end_process()
         if self._dir is not None:
             shutil.rmtree(self._dir, ignore_errors=True)
             self._dir = None
@@ -101,6 +125,7 @@ class RedisServer:
         """Run the server on self.port; False if it exited (most likely: the port was taken meanwhile)."""
         assert self._dir is not None
         args = [binary, "--bind", "127.0.0.1", "--port", str(self.port), "--save", "", "--appendonly", "no",
+                "--enable-debug-command", "local",
                 "--dir", str(self._dir), "--logfile", str(self._dir / "redis.log"), "--daemonize", "no"]
         self._process = subprocess.Popen(args, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
                                          stderr=subprocess.STDOUT)
