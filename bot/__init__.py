@@ -41,10 +41,11 @@ def create_app(config: Mapping[str, str] | None = None) -> Flask:
     app.extensions["hotline"] = build_hotline(settings)
     places.warm()
 
-    from bot.channels import health, twilio_sms
+    from bot.channels import health, twilio_sms, webchat
 
     app.register_blueprint(twilio_sms.blueprint)
     app.register_blueprint(health.blueprint)
+    webchat.init_app(app, settings)
     return app
 
 

@@ -47,6 +47,11 @@ SETTINGS: tuple[Setting, ...] = (
             "SMS alphabet (no á í ó ú or curly quotes)."),
     Setting("HOTLINE_DEDUPE_TTL", str(2 * DAY),
             "Seconds a Twilio `MessageSid` is remembered, so a retried webhook gets the same reply."),
+    Setting("HOTLINE_CHAT_EMBED_ORIGINS", "",
+            "Sites allowed to show the web chat (`/chat`) in an `<iframe>`: origins separated by spaces, e.g. "
+            "`https://www.example.org https://*.example.net`. Empty: no site may frame it."),
+    Setting("HOTLINE_CHAT_EXIT_URL", "https://www.google.com/",
+            "Where the web chat's Quick exit button and Escape key send the visitor: a neutral site."),
 )
 
 
