@@ -17,6 +17,7 @@ from tests.browser.harness import CHROMIUM, Server, launch, new_context, serve
 from tests.redis_server import free_port
 
 NEUTRAL_PATH, BEFORE_PATH, EMBED_PATH = "/test/neutral", "/test/before", "/test/embed"
+UNLISTED_EMBED_PATH = "/test/unlisted-embed"  # served by the chat's own origin, which the setting does not list
 
 
 def pytest_configure(config: pytest.Config) -> None:
@@ -53,6 +54,8 @@ def chat_server(embedder_port: int) -> Iterator[Server]:
                       "HOTLINE_CHAT_EMBED_ORIGINS": f"http://localhost:{embedder_port}"})
     app.add_url_rule(NEUTRAL_PATH, "test_neutral", lambda: html_page("Neutral"))
     app.add_url_rule(BEFORE_PATH, "test_before", lambda: html_page("Before", f"<a href='{base}/chat'>chat</a>"))
+    app.add_url_rule(UNLISTED_EMBED_PATH, "test_unlisted_embed",
+                     lambda: html_page("Not listed", f"<iframe src='{base}/chat' title='chat'></iframe>"))
     server = serve(app, port)
     yield server
     server.stop()

@@ -19,7 +19,7 @@ from playwright.sync_api import Browser, BrowserContext, Page
 from bot import places
 from bot.state import NEW, State
 from bot.web.words import WORDS
-from tests.browser.conftest import BEFORE_PATH, EMBED_PATH, NEUTRAL_PATH
+from tests.browser.conftest import BEFORE_PATH, EMBED_PATH, NEUTRAL_PATH, UNLISTED_EMBED_PATH
 from tests.browser.harness import Chat, Server, new_context
 from tests.conftest import new_hotline
 
@@ -274,11 +274,12 @@ def test_a_listed_site_can_frame_the_chat_and_quick_exit_leaves_that_site_too(pa
 
 
 def test_a_site_not_listed_cannot_frame_the_chat(page: Page, chat_server: Server) -> None:
-    """frame-ancestors lists only the operator's origins: the chat's own origin is not one here."""
-    page.set_content(f"<iframe src='{chat_server.url}/chat' title='chat'></iframe>")
+    """frame-ancestors lists only the operator's origins: a page of any other origin (here the chat's own,
+    not listed) shows no chat in its iframe."""
+    page.goto(chat_server.url + UNLISTED_EMBED_PATH)
     page.wait_for_load_state("load")
-    child = page.frames[1]
-    assert child.locator("#message").count() == 0
+    assert len(page.frames) == 2
+    assert page.frames[1].locator("#message").count() == 0
 
 
 @pytest.mark.parametrize("lang", ["en", "es"])
