@@ -17,6 +17,7 @@ from tests.browser.harness import CHROMIUM, Server, launch, new_context, serve
 from tests.redis_server import free_port
 
 NEUTRAL_PATH, BEFORE_PATH, EMBED_PATH = "/test/neutral", "/test/before", "/test/embed"
+SANDBOXED_EMBED_PATH = "/test/embed-sandboxed"  # an iframe that may not navigate the page around it
 UNLISTED_EMBED_PATH = "/test/unlisted-embed"  # served by the chat's own origin, which the setting does not list
 
 
@@ -65,9 +66,10 @@ def chat_server(embedder_port: int) -> Iterator[Server]:
 def embedder(chat_server: Server, embedder_port: int) -> Iterator[Server]:
     """A non-profit's page that frames the chat, on an origin HOTLINE_CHAT_EMBED_ORIGINS lists."""
     app = Flask("embedder")
-    frame = (f"<iframe src='{chat_server.url}/chat' title='Help chat' "
-             "style='width:100%;height:40rem;border:0'></iframe>")
-    app.add_url_rule(EMBED_PATH, "embed", lambda: html_page("Our site", frame))
+    frame = "<iframe {}src='" + chat_server.url + "/chat' title='Help chat' style='width:100%;height:40rem'></iframe>"
+    app.add_url_rule(EMBED_PATH, "embed", lambda: html_page("Our site", frame.format("")))
+    sandbox = "sandbox='allow-scripts allow-same-origin allow-forms' "
+    app.add_url_rule(SANDBOXED_EMBED_PATH, "sandboxed", lambda: html_page("Our site", frame.format(sandbox)))
     server = serve(app, embedder_port, host="localhost")
     yield server
     server.stop()

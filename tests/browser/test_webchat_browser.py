@@ -19,7 +19,13 @@ from playwright.sync_api import Browser, BrowserContext, Page
 from bot import places
 from bot.state import NEW, State
 from bot.web.words import WORDS
-from tests.browser.conftest import BEFORE_PATH, EMBED_PATH, NEUTRAL_PATH, UNLISTED_EMBED_PATH
+from tests.browser.conftest import (
+    BEFORE_PATH,
+    EMBED_PATH,
+    NEUTRAL_PATH,
+    SANDBOXED_EMBED_PATH,
+    UNLISTED_EMBED_PATH,
+)
 from tests.browser.harness import Chat, Server, new_context
 from tests.conftest import new_hotline
 
@@ -170,6 +176,35 @@ def test_keyboard_only(page: Page, chat_server: Server) -> None:
     assert chat.last_reply() == reference.answer("3")
 
 
+def test_focus_is_never_hidden_behind_the_sticky_bars(browser: Browser, chat_server: Server) -> None:
+    """WCAG 2.4.11: tabbing through a long conversation on a small screen, every focused control is on screen
+    and not covered by the bar at the top or the message box at the bottom."""
+    context = new_context(browser, "en", viewport={"width": 360, "height": 560})
+    page = context.new_page()
+    chat = open_chat(page, chat_server)
+    for message in ("hi", "7", "8", "5", "2"):
+        chat.send(message)
+    page.evaluate("() => window.scrollTo(0, document.body.scrollHeight)")
+    focusables = page.locator("a[href], button, input:not([type=hidden])").count()
+    assert focusables > 20
+    reached = 0
+    for _ in range(focusables + 2):
+        page.keyboard.press("Shift+Tab")
+        hidden, reached = page.evaluate("""() => {
+            const element = document.activeElement;
+            window.reached = window.reached || new Set();
+            if (element === document.body) return [null, window.reached.size];  // before the first control
+            window.reached.add(element);
+            const box = element.getBoundingClientRect();
+            const x = box.left + Math.min(box.width / 2, 8), y = box.top + box.height / 2;
+            const seen = document.elementFromPoint(x, y);
+            return [seen === element || element.contains(seen) ? null : element.outerHTML, window.reached.size];
+        }""")
+        assert hidden is None, f"covered when focused: {hidden}"
+    assert reached == focusables, "every control was reached by the keyboard"
+    context.close()
+
+
 def test_the_language_button_and_the_language_words(browser: Browser, chat_server: Server) -> None:
     """The page's language button sends ESPAÑOL (as a texter would): the reply and the page turn Spanish;
     typing ENGLISH turns both back."""
@@ -260,8 +295,9 @@ def test_without_javascript_the_form_posts_and_gets_the_same_replies(browser: Br
 SWITCH_WORD = {"en": "ESPAÑOL", "es": "ENGLISH"}
 
 
+@pytest.mark.parametrize("how", ["click", "Escape"])
 def test_a_listed_site_can_frame_the_chat_and_quick_exit_leaves_that_site_too(page: Page, chat_server: Server,
-                                                                           embedder: Server) -> None:
+                                                                           embedder: Server, how: str) -> None:
     """A site in HOTLINE_CHAT_EMBED_ORIGINS shows the chat in an iframe; Quick exit replaces the whole page."""
     page.goto(embedder.url + EMBED_PATH)
     frame = page.frame_locator("iframe")
@@ -269,8 +305,25 @@ def test_a_listed_site_can_frame_the_chat_and_quick_exit_leaves_that_site_too(pa
     frame.get_by_label(WORDS["en"]["label"]).press("Enter")
     frame.locator(".from-bot").first.wait_for()
     assert "1-888-373-7888" in (frame.locator(".from-bot .text").first.text_content() or "")
-    frame.get_by_role("button", name=WORDS["en"]["quick_exit"]).click()
+    if how == "click":
+        frame.get_by_role("button", name=WORDS["en"]["quick_exit"]).click()
+    else:
+        frame.get_by_label(WORDS["en"]["label"]).press("Escape")
     page.wait_for_url(chat_server.url + NEUTRAL_PATH)
+
+
+def test_a_frame_that_may_not_leave_its_page_still_exits_itself(page: Page, chat_server: Server,
+                                                                 embedder: Server) -> None:
+    """In a sandboxed iframe (no allow-top-navigation) Quick exit cannot replace the site: the frame empties
+    and replaces itself with the neutral site."""
+    page.goto(embedder.url + SANDBOXED_EMBED_PATH)
+    frame = page.frame_locator("iframe")
+    frame.get_by_label(WORDS["en"]["label"]).fill("hi")
+    frame.get_by_label(WORDS["en"]["label"]).press("Enter")
+    frame.locator(".from-bot").first.wait_for()
+    frame.get_by_role("button", name=WORDS["en"]["quick_exit"]).click()
+    page.frames[1].wait_for_url(chat_server.url + NEUTRAL_PATH)
+    assert page.url == embedder.url + SANDBOXED_EMBED_PATH
 
 
 def test_a_site_not_listed_cannot_frame_the_chat(page: Page, chat_server: Server) -> None:
