@@ -95,6 +95,8 @@ def test_a_walk_through_the_menu_gets_the_sms_replies(page: Page, chat_server: S
     assert len(messages) > 2
     for message in messages:
         assert chat.send(message) == reference.answer(message), message
+        shown = page.get_by_role("log").locator(".message .text").last.inner_text()
+        assert shown.splitlines() == chat.last_reply().splitlines(), "the reply keeps its line breaks on screen"
 
 
 @pytest.mark.parametrize(("message", "first_link"), [("HELP", "tel:911"), ("911", "tel:911")])
