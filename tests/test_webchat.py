@@ -218,6 +218,17 @@ def test_redis_down_sends_the_static_reply() -> None:
     assert reply_of(say(client, new_token(client), "hi", "m1")) == STATIC_REPLY
 
 
+def test_broken_flows_still_give_the_page_and_the_hotline(tmp_path: Path) -> None:
+    """A broken flow file: the page still works and every message gets the static hotline reply."""
+    (tmp_path / "main.yaml").write_text("nodes:\n  menu: [unclosed\n  say: {en: 'x'\n")
+    client = make_app(HOTLINE_FLOWS_DIR=str(tmp_path)).test_client()
+    assert client.get("/chat").status_code == 200
+    token = new_token(client)
+    assert reply_of(say(client, token, "hi", "m1")) == STATIC_REPLY
+    assert reply_of(say(client, token, "ESPAÑOL", "m2")) == STATIC_REPLY
+    assert "1-888-373-7888" in shown_reply(form(client, token, "hi", "f1"))
+
+
 # --- retries, tokens, pseudonyms -----------------------------------------------------------------------------
 
 def stored(app: Flask, token: str) -> bytes | None:

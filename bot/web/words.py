@@ -25,6 +25,7 @@ WORDS: dict[str, dict[str, str]] = {
         "send": "Send",
         "quick_exit": "Quick exit",
         "quick_exit_hint": "Quick exit, or the Esc key, leaves this page at once and clears this chat.",
+        "quick_exit_hint_no_script": "Quick exit leaves this page at once.",
         "privacy": "We keep no copy of your messages. This page keeps nothing on this device once you close the "
                    "tab or use Quick exit, except your browser history: a private window avoids that too.",
         "you": "You",
@@ -45,6 +46,7 @@ WORDS: dict[str, dict[str, str]] = {
         "send": "Enviar",
         "quick_exit": "Salida rápida",
         "quick_exit_hint": "Salida rápida, o la tecla Esc, sale de esta página al instante y borra este chat.",
+        "quick_exit_hint_no_script": "Salida rápida sale de esta página al instante.",
         "privacy": "No guardamos copia de tus mensajes. Esta página no deja nada en este dispositivo al cerrar "
                    "la pestaña o usar Salida rápida, salvo el historial del navegador: una ventana privada "
                    "también lo evita.",

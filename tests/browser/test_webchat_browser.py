@@ -80,6 +80,7 @@ def test_first_contact(browser: Browser, chat_server: Server, lang: str) -> None
     assert page.get_by_label(words["label"]).is_visible()
     assert page.get_by_role("button", name=words["quick_exit"]).is_visible()
     assert page.get_by_role("log").count() == 1
+    assert "Esc" in page.locator(".hint").inner_text(), "with the script the Escape key is offered"
     reply = chat.send(FIRST[lang])
     assert reply == Reference(lang).answer(FIRST[lang])
     assert all(fact in reply for fact in HOTLINE_FACTS)
@@ -287,6 +288,7 @@ def test_without_javascript_the_form_posts_and_gets_the_same_replies(browser: Br
         page.wait_for_load_state()
         assert Chat(page).last_reply() == reference.answer(message), message
     assert set(Chat(page).last_links()) >= HOTLINE_LINKS
+    assert "Esc" not in page.locator(".hint").inner_text(), "without the script the Escape key does nothing"
     page.get_by_role("button", name=words["switch"]).click()
     page.wait_for_load_state()
     assert Chat(page).last_reply() == reference.answer(SWITCH_WORD[lang])

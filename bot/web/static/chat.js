@@ -51,7 +51,8 @@
     if (event.key === " ") { quickExit(event); } // it looks and acts like a button
   });
   document.addEventListener("keydown", function (event) {
-    if (event.key === "Escape" || event.key === "Esc") { quickExit(event); }
+    // not while an input method is composing a word: there Escape only cancels the composition
+    if ((event.key === "Escape" || event.key === "Esc") && !event.isComposing) { quickExit(event); }
   }, true);
 
   function newId() {
@@ -95,15 +96,20 @@
     message.scrollIntoView({ block: "nearest" });
   }
 
+  function showWords() {
+    var w = words();
+    Array.prototype.forEach.call(document.querySelectorAll("[data-word]"), function (element) {
+      element.textContent = w[element.getAttribute("data-word")];
+    });
+  }
+
   function setLanguage(code) {
     if (!data.words[code] || code === lang) { return; }
     lang = code;
     var w = words();
     document.documentElement.lang = code;
     document.title = w.title + document.title.slice(document.title.indexOf(" · "));
-    Array.prototype.forEach.call(document.querySelectorAll("[data-word]"), function (element) {
-      element.textContent = w[element.getAttribute("data-word")];
-    });
+    showWords();
     var safety = document.getElementById("safety");
     safety.textContent = "";
     appendParts(safety, w.safety);
@@ -160,6 +166,8 @@
     input.focus();
     if (text.trim()) { send(text); }
   });
+
+  showWords(); // with this script running, the hint can promise the Escape key too
 
   switchForm.addEventListener("submit", function (event) {
     event.preventDefault();
