@@ -95,11 +95,10 @@ def p(samples: list[float], q: float) -> float:
 
 
 def startup(flows: str) -> None:
-    """Child process: start the app on `flows` and load its directory, as the bot will at start-up."""
+    """Child process: start the app on `flows`, as the bot starts: flows and their directory, store, ZIP index."""
     from bot import create_app
 
-    create_app({"HOTLINE_ENV": "development", "HOTLINE_FLOWS_DIR": flows})  # flows, store, ZIP index
-    load_directory(Path(flows))  # what the engine will load at start-up once it is wired in
+    create_app({"HOTLINE_ENV": "development", "HOTLINE_FLOWS_DIR": flows})
 
 
 def startup_seconds(flows: Path, runs: int = 3) -> float:

@@ -1,7 +1,7 @@
 """hotline-bot: help-line information about human trafficking by SMS, in English and Spanish.
 
-`create_app()` assembles the Flask app: settings from the environment, flows loaded once,
-the conversation store, and one blueprint per channel.
+`create_app()` assembles the Flask app: settings from the environment (unsafe production settings are
+refused, each with what to set), flows loaded once, the conversation store, and one blueprint per channel.
 """
 
 from __future__ import annotations
@@ -12,21 +12,24 @@ from pathlib import Path
 
 from flask import Flask
 
-from bot import places
+from bot import logs, places
 from bot import settings as settings_module
 from bot.hotline import Hotline
 
 log = logging.getLogger(__name__)
 MAX_REQUEST_BYTES = 64 * 1024
-DEVELOPMENT_PEPPER = b"hotline-bot development pepper: not for production"
+# Twilio sends a few dozen fields (up to 10 media URLs among them); a form with far more is not Twilio,
+# and parsing it would cost CPU before the signature is even checked.
+MAX_FORM_FIELDS = 120
 
 
 class ConfigError(RuntimeError):
-    """The settings are unsafe for production; the message says which to set."""
+    """The settings are unsafe; the message says, one line each, what to set."""
 
 
 def create_app(config: Mapping[str, str] | None = None) -> Flask:
     """Build the app from `config` (setting name -> value; default: the process environment)."""
+    logs.install()
     settings = settings_module.read(config)
     development = _check(settings)
     app = Flask(__name__)
@@ -34,6 +37,7 @@ def create_app(config: Mapping[str, str] | None = None) -> Flask:
         # Twilio bodies are at most 1600 characters plus a few dozen fields: anything far larger is not
         # Twilio, and gets a 413 before it is read.
         MAX_CONTENT_LENGTH=MAX_REQUEST_BYTES,
+        MAX_FORM_PARTS=MAX_FORM_FIELDS,
         HOTLINE_DEVELOPMENT=development,
         TWILIO_AUTH_TOKEN=settings["TWILIO_AUTH_TOKEN"],
         HOTLINE_PUBLIC_URL=settings["HOTLINE_PUBLIC_URL"].rstrip("/"),
@@ -41,19 +45,24 @@ def create_app(config: Mapping[str, str] | None = None) -> Flask:
     app.extensions["hotline"] = build_hotline(settings)
     places.warm()
 
-    from bot.channels import health, twilio_sms, webchat
+    from bot import metrics
+    from bot.channels import health, status, twilio_sms, webchat
 
     app.register_blueprint(twilio_sms.blueprint)
+    app.register_blueprint(status.blueprint)
     app.register_blueprint(health.blueprint)
+    app.register_blueprint(metrics.blueprint)
     webchat.init_app(app, settings)
     return app
 
 
 def build_hotline(settings: Mapping[str, str]) -> Hotline:
-    """The service every channel uses: flows, store, pepper, idle timeout."""
+    """The service every channel uses: flows, store, pepper, spool and the engine's options."""
     from bot import store
+    from bot.engine import Options
     from bot.flow import FlowError, load_flows
     from bot.flow.checks import PROGRAM_NAME_MAX
+    from bot.spool import Spool
     from bot.text import gsm7_units
 
     try:
@@ -73,23 +82,23 @@ def build_hotline(settings: Mapping[str, str]) -> Hotline:
         flows=flows,
         store=store.RedisStore(client, session_ttl, int(settings["HOTLINE_OPTOUT_TTL"]),
                                int(settings["HOTLINE_DEDUPE_TTL"])),
-        pepper=settings["HOTLINE_PEPPER"].encode() or DEVELOPMENT_PEPPER,
-        idle_timeout=session_ttl,
-        program=program,
+        pepper=(settings["HOTLINE_PEPPER"] or settings_module.DEVELOPMENT_PEPPER).encode(),
+        options=Options(idle_timeout=session_ttl, program=program,
+                        per_minute=int(settings["HOTLINE_RATE_PER_MINUTE"]),
+                        pause=int(settings["HOTLINE_RATE_PAUSE"])),
+        # The embedded store cannot fail the way a server does, and forgets everything anyway: no spool.
+        spool=Spool(Path(settings["HOTLINE_SPOOL_DIR"])) if url else None,
+        countries=frozenset(c.strip().upper() for c in settings["HOTLINE_ALLOWED_COUNTRIES"].split(",")
+                            if c.strip()),
     )
 
 
 def _check(settings: Mapping[str, str]) -> bool:
-    """Refuse unsafe production settings; warn loudly in development. True when in development."""
-    env = settings["HOTLINE_ENV"]
-    if env not in ("production", "development"):
-        raise ConfigError(f"HOTLINE_ENV must be 'production' or 'development', not {env!r}")
-    if env == "production":
-        missing = [name for name in ("TWILIO_AUTH_TOKEN", "HOTLINE_PEPPER") if not settings[name]]
-        if missing:
-            raise ConfigError(f"production needs {' and '.join(missing)} (or set HOTLINE_ENV=development to try it)")
-        if not settings["REDIS_URL"]:
-            log.warning("REDIS_URL is not set: each process keeps its own in-memory conversations")
+    """Refuse unsafe settings (all of them, one line each); warn loudly in development. True in development."""
+    problems = settings_module.problems(settings)
+    if problems:
+        raise ConfigError("refusing to start:\n" + "\n".join(f"- {p}" for p in problems))
+    if settings["HOTLINE_ENV"] == "production":
         return False
     if not settings["TWILIO_AUTH_TOKEN"]:
         log.warning("DEVELOPMENT MODE: Twilio signatures are NOT checked; never expose this server")

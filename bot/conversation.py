@@ -41,7 +41,7 @@ class Store(Protocol):
     """Conversation storage with atomic compare-and-set (see `bot.store.RedisStore`)."""
 
     def ping(self) -> bool:
-        """True when the storage answers (for /healthz)."""
+        """True when the storage takes a write (for /healthz)."""
         ...
 
     def load(self, pid: str, message_id: str) -> Snapshot:
@@ -60,15 +60,15 @@ class ConflictError(RuntimeError):
 Turn = Callable[[State, int], Outcome]
 
 
-def run(store: Store, pid: str, message_id: str, now: int, turn: Turn, initial: State = NEW) -> tuple[str, ...]:
-    """Apply `turn` to the conversation of `pid` exactly once for `message_id`, and return its replies."""
+def run(store: Store, pid: str, message_id: str, now: int, turn: Turn, initial: State = NEW) -> Outcome:
+    """Apply `turn` to the conversation of `pid` exactly once for `message_id`, and return its outcome."""
     for attempt in range(MAX_ATTEMPTS):
         if attempt:
             time.sleep(random.uniform(0, BACKOFF * 2**attempt))
         snapshot = store.load(pid, message_id)
         if snapshot.replay is not None:  # a retry: same reply, conversation not advanced again
-            return turn(snapshot.replay.before or initial, snapshot.replay.at).replies
+            return turn(snapshot.replay.before or initial, snapshot.replay.at)
         outcome = turn(snapshot.state or initial, now)
         if store.commit(pid, snapshot, message_id, outcome.state, now):
-            return outcome.replies
+            return outcome
     raise ConflictError(f"gave up after {MAX_ATTEMPTS} conflicting writes")

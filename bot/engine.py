@@ -4,17 +4,21 @@ No Flask, Redis, clock or logging here, so the webhook, the console and the test
 same code, and a turn can be re-run safely after a write conflict or to replay a Twilio retry.
 
 Order of decisions for one message (safety first):
-1. a conversation idle longer than `idle_timeout`, or left on a node the flows no longer have, starts
-   again at the welcome (opt-out is kept);
+1. a conversation idle longer than `Options.idle_timeout`, or left on a node the flows no longer have,
+   starts again at the welcome (opt-out is kept);
 2. what the message asks for (`bot.matching`: as written or with a typo), from anywhere: emergency,
    suicide, help, delete, stop, start, language, menu, greetings, then topics ("they took my passport");
    the reply follows the language the message is clearly written in;
-3. after an opt-out, nothing else is answered (emergency, suicide, help, start and delete are);
-4. a ZIP code, from anywhere: local help for that place;
-5. a new conversation gets the welcome (the main menu, which carries 911 and the hotline);
-6. the current node's choices, then the main menu's (so menu numbers work from any leaf), as written,
+3. after an opt-out, nothing else is answered (emergency, suicide, help, start and delete are); a sender
+   who writes faster than `Options.per_minute` gets one notice, then silence for `Options.pause` seconds,
+   except for those same words and STOP (`NEVER_LIMITED`);
+4. on the local results: MORE (the next page) or a need (by digit or word) narrows the list;
+5. a ZIP code, from anywhere, or a city and state or a state where the bot asked for a place: local
+   help from the referral directory, nearest first (`bot.referrals`);
+6. a new conversation gets the welcome (the main menu, which carries 911 and the hotline);
+7. the current node's choices, then the main menu's (so menu numbers work from any leaf), as written,
    then with typos corrected;
-7. otherwise the re-prompt: the node's own hint inside the general one, which always says that this is
+8. otherwise the re-prompt: the node's own hint inside the general one, which always says that this is
    an automated service and gives the hotline and 911 (no dead end).
 """
 
@@ -26,29 +30,61 @@ from dataclasses import dataclass, replace
 from bot import places
 from bot.flow.model import ANSWERED_WHEN_OPTED_OUT, LANGUAGES, Flows, Intent, Localized, Node, Topic
 from bot.matching import Match
+from bot.referrals import places as referral_places
+from bot.referrals.render import page
+from bot.referrals.search import Query
 from bot.state import State
 from bot.text import fill, normalise
 
 DEFAULT_IDLE_TIMEOUT = 3600
 DEFAULT_PROGRAM = "Trafficking Help Lines"  # HOTLINE_PROGRAM_NAME's default; the HELP reply names it
+# Never held back by the rate limit: cries for help, and the words that opt out, in, or erase.
+NEVER_LIMITED = ANSWERED_WHEN_OPTED_OUT | {Intent.STOP}
+RATE_WINDOW = 60  # seconds
 # "12345", "12345 6789" (ZIP+4 after folding the hyphen), "zip 12345", "mi codigo postal es 12345".
 _SPANISH_MARKS = frozenset("áéíóúñüÁÉÍÓÚÑÜ¿¡")
 _ZIP = re.compile(r"^(?:(?:my )?zip(?: code)?(?: is)?|(?:mi )?codigo postal(?: es)?|cp)? ?(\d{5})(?: \d{4})?$")
+ASKS_FOR_PLACE = ("local", "local_found", "local_unknown")  # where "Houston, TX" or "Texas" is a place
+RESULTS = "local_found"  # the node of the local results; `State.local` holds their query while there
 
 
 @dataclass(frozen=True)
 class Outcome:
-    """What a turn decided: the state to keep (None: erase everything) and the replies to send."""
+    """What a turn decided: the state to keep (None: erase everything), the replies to send, and the name of
+    the node each reply said (for metrics and coverage)."""
 
     state: State | None
     replies: tuple[str, ...] = ()
+    said: tuple[str, ...] = ()
+    limited: bool = False  # held back by the rate limit (the one notice, or silence)
 
 
-def step(flows: Flows, state: State, text: str, now: int, idle_timeout: int = DEFAULT_IDLE_TIMEOUT,
-         *, program: str = DEFAULT_PROGRAM) -> Outcome:
+@dataclass(frozen=True)
+class Options:
+    """How the engine behaves, from the settings: idle timeout, program name, per-sender rate limit."""
+
+    idle_timeout: int = DEFAULT_IDLE_TIMEOUT  # seconds before a conversation starts again at the welcome
+    program: str = DEFAULT_PROGRAM
+    per_minute: int = 20  # messages a sender may send in a minute before the bot pauses its replies
+    pause: int = 600  # seconds the bot then stays quiet (cries for help and STOP are still answered)
+
+
+DEFAULT_OPTIONS = Options()
+
+
+def step(flows: Flows, state: State, text: str, now: int, options: Options = DEFAULT_OPTIONS) -> Outcome:
     """Answer one inbound message: the new state (None to erase everything) and the replies."""
+    outcome = _decide(flows, state, text, now, options)
+    if outcome.state is not None and outcome.state.local is not None and outcome.state.node != RESULTS:
+        # A query is kept only while its results are on screen: leaving them forgets the place.
+        return replace(outcome, state=replace(outcome.state, local=None))
+    return outcome
+
+
+def _decide(flows: Flows, state: State, text: str, now: int, options: Options) -> Outcome:
+    """The answer to one message, before the conversation is tidied up."""
     message = normalise(text)
-    if state.node is not None and (now - state.last_seen > idle_timeout or state.node not in flows.nodes):
+    if state.node is not None and (now - state.last_seen > options.idle_timeout or state.node not in flows.nodes):
         # Idle too long, or the flows changed under a stored conversation (a node renamed or removed).
         state = replace(state, node=None)
     if state.lang not in (None, *LANGUAGES):
@@ -59,13 +95,20 @@ def step(flows: Flows, state: State, text: str, now: int, idle_timeout: int = DE
     target = match.target if match else None
     if state.opted_out and target not in ANSWERED_WHEN_OPTED_OUT:
         return Outcome(state)
+    state, held_back = _rate_limited(state, now, target in NEVER_LIMITED, options)
+    if held_back:
+        notice = _say(flows, state, "slowed") if state.quiet_until == now + options.pause else Outcome(state)
+        return replace(notice, limited=True)
     if isinstance(target, Intent):
-        return _on_intent(flows, state, target, program)
+        return _on_intent(flows, state, target, options.program)
+    narrowed = _narrowed(flows, state, text, now)
+    if narrowed is not None:
+        return narrowed
     if isinstance(target, Topic):
         return _go(flows, state, target.goto)
     zip_match = _ZIP.match(message)
-    if zip_match:
-        return _local_help(flows, state, zip_match.group(1))
+    if zip_match or (state.node in ASKS_FOR_PLACE and _names_a_place(text, message)):
+        return _local_help(flows, state, zip_match.group(1) if zip_match else text, now)
     if state.node is None:
         return _go(flows, state, flows.start)
     chosen = _choose(flows, flows.node(state.node), message) or _choose(
@@ -121,7 +164,7 @@ def _on_intent(flows: Flows, state: State, intent: Intent, program: str) -> Outc
     if intent is Intent.HELP:
         return _say(flows, replace(state, node=here), "help", program=program)
     if intent is Intent.DELETE:
-        return Outcome(None, (_render(flows.node("erased").say, state.lang),))
+        return Outcome(None, (_render(flows.node("erased").say, state.lang),), ("erased",))
     if intent is Intent.STOP:
         return _say(flows, replace(state, opted_out=True, node=here), "stopped")
     if intent is Intent.START and state.opted_out:
@@ -133,13 +176,60 @@ def _on_intent(flows: Flows, state: State, intent: Intent, program: str) -> Outc
     return _go(flows, state, flows.start)  # MENU, HELLO, a language switch, START when not opted out
 
 
-def _local_help(flows: Flows, state: State, zip_code: str) -> Outcome:
-    """Local help for a ZIP code: the place's name and the hotline's offer to connect locally."""
-    place = places.place_name(zip_code, state.lang or "en")
-    state = replace(state, node=state.node or flows.start)
+def _rate_limited(state: State, now: int, urgent: bool, options: Options) -> tuple[State, bool]:
+    """Count this message in the sender's minute; whether it is held back (quiet, or one too many)."""
+    if now - state.window_start >= RATE_WINDOW or now < state.window_start:
+        state = replace(state, window_start=now, window_count=0)
+    state = replace(state, window_count=state.window_count + 1)
+    if urgent:
+        return state, False
+    if now < state.quiet_until:
+        return state, True
+    if state.window_count > options.per_minute:
+        return replace(state, quiet_until=now + options.pause), True
+    return state, False
+
+
+def _names_a_place(text: str, message: str) -> bool:
+    """Whether a message could name a place: "Houston, TX", "Texas", "TX" (a two-letter state code only in
+    capitals, so "ok", "me" and "in" stay words)."""
+    if len(message) == 2:
+        return text.strip().isupper() and referral_places.resolve(message) is not None
+    return any(c.isalpha() for c in message) and referral_places.resolve(message) is not None
+
+
+def _local_help(flows: Flows, state: State, where: str, now: int) -> Outcome:
+    """Local help for a place: the directory's nearest services, or, without a directory, the place's name
+    and the hotline's offer to connect locally."""
+    lang = state.lang or "en"
+    if flows.directory is None:
+        name = places.place_name(where, lang)
+        if name is None:
+            return _go(flows, state, "local_unknown")
+        return _say(flows, replace(state, node=RESULTS), RESULTS, place=name)
+    place = referral_places.resolve(where)
     if place is None:
-        return _say(flows, state, "local_unknown")
-    return _say(flows, state, "local_found", place=place)
+        return _go(flows, state, "local_unknown")
+    return _results(flows, state, Query.at(place), now)
+
+
+def _narrowed(flows: Flows, state: State, text: str, now: int) -> Outcome | None:
+    """On the local results: the next page for MORE, the list narrowed to a need; None for anything else."""
+    query = Query.from_str(state.local) if state.node == RESULTS and flows.directory else None
+    if query is None:
+        return None
+    if flows.directory.asks_for_more(text):
+        return _results(flows, state, query, now)
+    need = flows.directory.need(text)
+    if need is not None:
+        return _results(flows, state, Query(query.place, need.key, 0), now)
+    return None
+
+
+def _results(flows: Flows, state: State, query: Query, now: int) -> Outcome:
+    """One page of the directory's results for `query`; the query for the next page is kept."""
+    found = page(flows.directory, query, state.lang or "en", now)
+    return Outcome(replace(state, node=RESULTS, local=found.next.to_str()), (found.text,), (RESULTS,))
 
 
 def _choose(flows: Flows, node: Node, message: str) -> str | None:
@@ -165,7 +255,7 @@ def _go(flows: Flows, state: State, name: str) -> Outcome:
 
 def _say(flows: Flows, state: State, name: str, **values: str) -> Outcome:
     """Say node `name` without changing the texter's place (unless `state` already did)."""
-    return Outcome(state, (_render(flows.node(name).say, state.lang, **values),))
+    return Outcome(state, (_render(flows.node(name).say, state.lang, **values),), (name,))
 
 
 def _render(text: Localized, lang: str | None, **values: str) -> str:

@@ -1,58 +1,140 @@
 """The service behind every channel: one message in, at most one reply out, never an exception.
 
-Channels (the Twilio webhook, the console) hand it a sender address, a message id and a body;
-it pseudonymises the sender, runs the conversation, and falls back to the static hotline reply
-when the store or the flows fail. It logs no phone number, body or ZIP code, only what failed.
+Channels (the Twilio webhook, web chat, the console) hand it a sender address, a message id and a body;
+it pseudonymises the sender, runs the conversation, and when the store fails still answers: STOP, START and
+DELETE are kept in the local spool (`bot.spool`) and confirmed, anything else gets the static hotline reply.
+Replies to phone numbers outside the allowed countries are not sent (SMS pumping). It logs no phone number,
+body or ZIP code, only what failed.
 """
 
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass
+from collections.abc import Collection
+from dataclasses import dataclass, field, replace
 
-from bot import conversation
+from bot import conversation, metrics
 from bot.conversation import Store
-from bot.engine import DEFAULT_PROGRAM, carrier_opt, step
+from bot.engine import DEFAULT_OPTIONS, Options, Outcome, carrier_opt, step
 from bot.fallback import STATIC_REPLY
 from bot.flow.model import Flows
-from bot.identity import pseudonym
+from bot.identity import channel_of, pseudonym, region_of
+from bot.spool import Action, Pending, Spool
 from bot.state import NEW, State
+from bot.text import segments
 
 log = logging.getLogger(__name__)
 MAX_BODY = 1600  # Twilio rejects a longer message (error 14103)
+US_AND_TERRITORIES = frozenset({"US", "PR", "VI", "GU", "AS", "MP"})
 
 
 @dataclass
 class Hotline:
-    """Flows (None when they failed to load), the store, the pepper, the idle timeout and the program's name."""
+    """Flows (None when they failed to load), the store, the pepper, the engine's options, the spool for
+    requests Redis could not take, and the countries replies may go to."""
 
     flows: Flows | None
     store: Store
     pepper: bytes
-    idle_timeout: int
-    program: str = DEFAULT_PROGRAM
+    options: Options = DEFAULT_OPTIONS
+    spool: Spool | None = None
+    countries: Collection[str] = field(default=US_AND_TERRITORIES)
 
     def answer(self, sender: str, message_id: str, text: str, now: int, initial: State = NEW) -> str | None:
         """The reply to one inbound message (None: send nothing, e.g. after an opt-out)."""
+        channel = channel_of(sender)
+        metrics.MESSAGES.labels(channel).inc()
         if self.flows is None:
-            return STATIC_REPLY
+            metrics.FALLBACKS.labels("flows").inc()
+            return self._to(sender, channel, STATIC_REPLY)
+        pid = pseudonym(self.pepper, sender)
         flows = self.flows
         try:
-            replies = conversation.run(
-                self.store, pseudonym(self.pepper, sender), message_id, now,
-                lambda state, at: step(flows, state, text, at, self.idle_timeout, program=self.program), initial,
-            )
-        except Exception as error:  # the texter gets the hotline whatever broke
-            log.error("conversation failed (%s); sent the static hotline reply", type(error).__name__)
-            return STATIC_REPLY
-        return "\n\n".join(replies)[:MAX_BODY] if replies else None
+            self.apply_spool()
+            outcome = conversation.run(self.store, pid, message_id, now,
+                                       lambda state, at: step(flows, state, text, at, self.options), initial)
+        except Exception as error:  # the texter gets the hotline whatever broke, and keeps their STOP
+            metrics.REDIS_ERRORS.inc()
+            log.error("conversation failed (%s); answered without the store", type(error).__name__)
+            outcome = self._without_store(flows, pid, text, now, initial)
+        if outcome.limited:
+            metrics.RATE_LIMITED.inc()
+        reply = "\n\n".join(outcome.replies)[:MAX_BODY] if outcome.replies else None
+        if reply is not None:
+            lang = outcome.state.lang if outcome.state is not None and outcome.state.lang else initial.lang or "-"
+            for node in outcome.said:
+                metrics.REPLIES.labels(node, lang).inc()
+        return self._to(sender, channel, reply)
 
     def record_opt(self, sender: str, message_id: str, opted_out: bool, now: int) -> None:
-        """Remember an opt-out or opt-in that the carrier layer (Twilio Advanced Opt-Out) already answered."""
+        """Remember an opt-out or opt-in that the carrier layer (Twilio Advanced Opt-Out, or a status callback
+        saying a number unsubscribed) already answered; spooled if the store cannot take it."""
+        pid = pseudonym(self.pepper, sender)
         try:
-            conversation.run(
-                self.store, pseudonym(self.pepper, sender), message_id, now,
-                lambda state, at: carrier_opt(state, opted_out, at),
-            )
+            self.apply_spool()
+            conversation.run(self.store, pid, message_id, now, lambda state, at: carrier_opt(state, opted_out, at))
         except Exception as error:
-            log.error("could not record an opt-out change (%s)", type(error).__name__)
+            metrics.REDIS_ERRORS.inc()
+            log.error("could not record an opt-out change (%s); spooling it", type(error).__name__)
+            self._spool(Action.OPT_OUT if opted_out else Action.OPT_IN, pid, now)
+
+    def apply_spool(self) -> int:
+        """Apply what the spool holds (before answering anyone, so a spooled STOP is never outrun); raises
+        while the store still fails. Costs one stat() when the spool is empty."""
+        if self.spool is None:
+            return 0
+        applied = self.spool.drain(self._apply)
+        if applied:
+            metrics.SPOOL_APPLIED.inc(applied)
+            log.warning("applied %d opt-out or erase request(s) kept while Redis was away", applied)
+        return applied
+
+    def _apply(self, request: Pending) -> None:
+        """Write one spooled request to the store (raises while it cannot)."""
+        def turn(state: State, at: int) -> Outcome:
+            if request.action is Action.ERASE:
+                return Outcome(None)
+            return carrier_opt(state, request.action is Action.OPT_OUT, at)
+        conversation.run(self.store, request.pid, f"spool:{request.action.value}:{request.at}", request.at, turn)
+
+    def _without_store(self, flows: Flows, pid: str, text: str, now: int, initial: State) -> Outcome:
+        """The answer when the store failed: the engine, pure, tells STOP, START and DELETE apart (they are
+        spooled and confirmed); anything else gets the static reply, or nothing to a spooled opt-out."""
+        pending = self.spool.state_of(pid) if self.spool is not None else None
+        before = replace(initial, opted_out=pending is Action.OPT_OUT)
+        outcome = step(flows, before, text, now, self.options)
+        if outcome.state is None:
+            asked: Action | None = Action.ERASE
+        elif outcome.state.opted_out != before.opted_out:
+            asked = Action.OPT_OUT if outcome.state.opted_out else Action.OPT_IN
+        else:
+            asked = None
+        if asked is not None and self._spool(asked, pid, now):
+            return replace(outcome, state=None)
+        if before.opted_out and asked is None:
+            return replace(outcome, state=None)  # still opted out: only cries for help are answered
+        metrics.FALLBACKS.labels("store").inc()
+        return Outcome(None, (STATIC_REPLY,), ("static",))
+
+    def _spool(self, action: Action, pid: str, now: int) -> bool:
+        """Keep a request for when Redis is back; False if there is no spool or it cannot take it."""
+        if self.spool is None:
+            return False
+        try:
+            self.spool.append(action, pid, now)
+        except Exception as error:
+            log.error("could not spool a %s request (%s)", action.value, type(error).__name__)
+            return False
+        metrics.SPOOLED.labels(action.value).inc()
+        return True
+
+    def _to(self, sender: str, channel: str, reply: str | None) -> str | None:
+        """`reply`, unless the sender is a phone number in a country replies may not go to."""
+        if reply is None:
+            return None
+        region = region_of(sender)
+        if region is not None and region not in self.countries:
+            metrics.SUPPRESSED.inc()
+            return None
+        metrics.SEGMENTS.labels(channel).inc(segments(reply).count)
+        return reply

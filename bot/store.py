@@ -55,6 +55,9 @@ return 1
 """
 
 
+HEALTH_KEY, HEALTH_TTL = "hb:{health}:check", 30  # the health check's own key; it never holds a texter's data
+
+
 def state_key(pid: str) -> str:
     """The key of a conversation's state."""
     return f"hb:{{{pid}}}:state"
@@ -84,8 +87,9 @@ class RedisStore:
         self._commit = client.register_script(_COMMIT)
 
     def ping(self) -> bool:
-        """True when the server answers (for /healthz)."""
-        return bool(self.client.ping())
+        """True when the server takes a write (for /healthz): a short-lived key, so an out-of-memory or
+        read-only server, which still answers PING, fails here."""
+        return bool(self.client.set(HEALTH_KEY, "1", ex=HEALTH_TTL))
 
     def load(self, pid: str, message_id: str) -> Snapshot:
         """Read the conversation of `pid` and whether `message_id` was already handled, in one round trip."""

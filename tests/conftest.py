@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -9,6 +10,7 @@ import pytest
 from bot import build_hotline, settings
 from bot.hotline import Hotline
 from tests import transcript
+from tests.redis_server import RedisServer
 
 CONVERSATIONS = Path(__file__).parent / "conversations"
 
@@ -22,6 +24,13 @@ def pytest_addoption(parser: pytest.Parser) -> None:
 def new_hotline(**overrides: str) -> Hotline:
     """A hotline on a fresh embedded store and the repository's flows."""
     return build_hotline(settings.read({"HOTLINE_ENV": "development", **overrides}))
+
+
+@pytest.fixture(scope="session")
+def redis_server() -> Iterator[RedisServer]:
+    """One private redis-server for the session; a missing binary fails the tests, it does not skip them."""
+    with RedisServer() as server:
+        yield server
 
 
 @pytest.fixture

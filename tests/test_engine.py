@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot.engine import carrier_opt, step
+from bot.engine import Options, carrier_opt, step
 from bot.flow.model import SYSTEM_NODES, Choice, Flows, Intent, Keywords, Localized, Node, Topic
 from bot.state import NEW, State
 from bot.text import normalise
@@ -118,11 +118,12 @@ OPTED_OUT = State(node="menu", lang="en", opted_out=True, last_seen=NOW - 60)
     (AT_TALK, "what?", "[reprompt en]", "talk", "en"),
     (AT_TALK_ES, "x" * 5000, "[reprompt es]", "talk", "es"),
     # ZIP codes, from anywhere.
-    (AT_TALK, "10001", "[local_found en: New York]", "talk", "en"),
-    (AT_TALK_ES, "10001", "[local_found es: Nueva York]", "talk", "es"),
-    (AT_TALK, "zip 20001-1234", "[local_found en: the District of Columbia]", "talk", "en"),
-    (AT_TALK, "00000", "[local_unknown en]", "talk", "en"),
-    (NEW, "90210", "[local_found en: California]", "menu", "en"),
+    # (These flows have no referral directory: the place is named; tests/test_engine_local.py has one.)
+    (AT_TALK, "10001", "[local_found en: New York]", "local_found", "en"),
+    (AT_TALK_ES, "10001", "[local_found es: Nueva York]", "local_found", "es"),
+    (AT_TALK, "zip 20001-1234", "[local_found en: the District of Columbia]", "local_found", "en"),
+    (AT_TALK, "00000", "[local_unknown en]", "local_unknown", "en"),
+    (NEW, "90210", "[local_found en: California]", "local_found", "en"),
     (AT_TALK, "123456", "[reprompt en]", "talk", "en"),          # six digits is not a ZIP code
     # An idle conversation starts again at the welcome; its language is kept.
     (State(node="talk", lang="es", last_seen=NOW - 3601), "2", "[menu es]", "menu", "es"),
@@ -133,7 +134,7 @@ OPTED_OUT = State(node="menu", lang="en", opted_out=True, last_seen=NOW - 60)
     (State(node="talk", lang="fr", last_seen=NOW - 60), "hola", "[menu es]", "menu", "es"),
 ])
 def test_step(before, message, says, node, lang):
-    outcome = step(FLOWS, before, message, NOW, program="P")
+    outcome = step(FLOWS, before, message, NOW, Options(program="P"))
     assert outcome.replies == (says,)
     assert (outcome.state.node, outcome.state.lang, outcome.state.last_seen) == (node, lang, NOW)
 
@@ -181,7 +182,7 @@ def test_typos_never_reopt_in_or_erase():
     ("yes", "[started en]", False),
 ])
 def test_after_opt_out_only_help_emergency_and_start_are_answered(message, says, still_opted_out):
-    outcome = step(FLOWS, OPTED_OUT, message, NOW, program="P")
+    outcome = step(FLOWS, OPTED_OUT, message, NOW, Options(program="P"))
     assert outcome.replies == ((says,) if says else ())
     assert outcome.state.opted_out is still_opted_out
 
@@ -209,3 +210,32 @@ def test_carrier_opt_records_the_state_and_says_nothing(opted_out):
 def test_step_is_pure():
     assert step(FLOWS, AT_TALK, "2", NOW) == step(FLOWS, AT_TALK, "2", NOW)
     assert State(node="talk", lang="en", last_seen=NOW - 60) == AT_TALK
+
+
+def test_a_flooding_sender_gets_one_notice_then_silence_but_cries_for_help_and_stop_still_work():
+    options = Options(per_minute=5, pause=600)
+    state, replies = AT_TALK, []
+    for second in range(8):  # eight messages in eight seconds
+        outcome = step(FLOWS, state, "what?", NOW + second, options)
+        state, replies = outcome.state, [*replies, outcome.replies]
+    assert replies[:5] == [("[reprompt en]",)] * 5
+    assert replies[5] == ("[slowed en]",)             # one notice...
+    assert replies[6:] == [(), ()]                     # ...then silence
+    for message, says in (("help", "[help en: Trafficking Help Lines]"), ("911", "[emergency en]"),
+                          ("I want to kill myself", "[suicide en]"), ("1", None)):
+        outcome = step(FLOWS, state, message, NOW + 20, options)
+        assert outcome.replies == ((says,) if says else ())
+        state = outcome.state
+    assert step(FLOWS, state, "stop", NOW + 21, options).state.opted_out
+    later = step(FLOWS, state, "1", NOW + 5 + 600, options)  # the pause (from the notice on) is over
+    assert later.replies == ("[talk en]",)
+
+
+def test_the_rate_limit_counts_a_minute_at_a_time():
+    options = Options(per_minute=3)
+    state = AT_TALK
+    for minute in range(4):
+        for second in (0, 20, 40):
+            outcome = step(FLOWS, state, "1", NOW + minute * 60 + second, options)
+            assert outcome.replies == ("[talk en]",)
+            state = outcome.state

@@ -287,7 +287,7 @@ BROKEN = {
     ),
     "an unknown placeholder in help": (
         {"menu.yaml": MENU, "system.yaml": SYSTEM.replace("en: help text", "en: This is {programme}.")},
-        [("flows/system.yaml:13", 'node "help": the English text (en) uses {programme}, but this node can only use '
+        [("flows/system.yaml:17", 'node "help": the English text (en) uses {programme}, but this node can only use '
                                   "{program}.")],
     ),
     # --- choices and words
@@ -325,7 +325,7 @@ BROKEN = {
     ),
     "an unknown placeholder in local_found": (
         {"menu.yaml": MENU, "system.yaml": SYSTEM.replace("en: Help in {place}", "en: Help in {city}")},
-        [("flows/system.yaml:29", 'node "local_found": the English text (en) uses {city}, but this node can '
+        [("flows/system.yaml:33", 'node "local_found": the English text (en) uses {city}, but this node can '
                                   "only use {place}.")],
     ),
     "a stray brace": (
@@ -352,13 +352,13 @@ BROKEN = {
     ),
     "local_found measured with the longest place name": (
         {"menu.yaml": MENU, "system.yaml": SYSTEM.replace("en: Help in {place}", "en: '{place} " + "x" * 440 + "'")},
-        [("flows/system.yaml:29", 'node "local_found": the English text (en) (with {place} = "the Northern Mariana '
+        [("flows/system.yaml:33", 'node "local_found": the English text (en) (with {place} = "the Northern Mariana '
                                   'Islands") is too long: it takes 4 SMS segments')],
     ),
     "local_found measured with a Spanish place name that is not GSM-7": (
         {"menu.yaml": MENU,
          "system.yaml": SYSTEM.replace("es: texto local_found", "es: '{place} " + "x" * 200 + "'")},
-        [("flows/system.yaml:30", 'node "local_found": the Spanish text (es) (with {place} = '
+        [("flows/system.yaml:34", 'node "local_found": the Spanish text (es) (with {place} = '
                                   '"las Islas Vírgenes") is too long: it takes 4 SMS segments')],
     ),
 }

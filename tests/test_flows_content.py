@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.engine import step
+from bot.engine import Options, step
 from bot.fallback import STATIC_REPLY
 from bot.flow import load_flows
 from bot.flow.checks import every_reply
@@ -39,7 +39,7 @@ def test_every_reply_fits_in_three_segments(node, lang, text):
 
 @pytest.mark.parametrize("lang", LANGUAGES)
 @pytest.mark.parametrize("node", ["menu", "help", "emergency", "suicide", "stopped", "erased", "local_found",
-                                  "local_unknown", "reprompt", *TOPIC_PAGES])
+                                  "local_unknown", "reprompt", "slowed", *TOPIC_PAGES])
 def test_safety_replies_and_topic_pages_carry_911_and_both_hotline_numbers(node, lang):
     for name, reply_lang, text in REPLIES:
         if (name, reply_lang) == (node, lang):
@@ -109,7 +109,7 @@ def test_delete_says_what_it_erased_and_what_others_keep(lang, honest, tip):
 @pytest.mark.parametrize("lang", LANGUAGES)
 def test_help_names_the_program_from_the_setting(lang):
     outcome = step(FLOWS, State(node="menu", lang=lang, last_seen=NOW), "HELP" if lang == "en" else "AYUDA", NOW,
-                   program="Ayuda Texto Sample Program")
+                   Options(program="Ayuda Texto Sample Program"))
     assert "Ayuda Texto Sample Program" in outcome.replies[0]
     assert "hotline-bot" not in outcome.replies[0]
 

@@ -144,13 +144,13 @@ def test_find_prints_what_a_texter_receives_page_by_page(flows):
     result = run("find", "Houston,", "TX", "--at", "2026-11-23T12:00-06:00", "--flows", str(flows))
     assert result.exit_code == 0
     first, *rest = result.output.split("\n> MORE\n")
-    assert first.startswith("Help for Houston, TX (no local listing yet):")
+    assert first.startswith("In danger? Call 911. Help for Houston, TX (no local listing yet):")
     assert "call 1-800-252-5400" in first and rest
 
 
 def test_find_narrows_to_a_need_in_spanish(flows):
     result = run("find", "77002", "--need", "refugio", "--lang", "es", "--flows", str(flows))
-    assert result.exit_code == 0 and result.output.startswith("Ayuda para Houston, TX - Refugio")
+    assert result.exit_code == 0 and result.output.startswith("Peligro: llama al 911. Ayuda para Houston, TX - Refugio")
 
 
 def test_find_an_unknown_place_prints_the_unknown_reply_and_exits_1(flows):

@@ -24,11 +24,12 @@ NEEDS = [None, *(n.key for n in WORDS.needs)]
 def pages(dir_, query: Query, lang: str, now: int) -> list[str]:
     """Every page a texter gets by sending MORE until there is no more."""
     texts = []
-    while query is not None:
+    while True:
         reply = page(dir_, query, lang, now)
         texts.append(reply.text)
+        if reply.last:
+            return texts
         query = reply.next
-    return texts
 
 
 def _one_zip_per_county_record() -> list[str]:
@@ -120,18 +121,18 @@ def test_more_pages_through_and_the_last_page_has_no_more_hint():
 def test_no_local_listing_says_so_and_nothing_at_all_points_to_the_hotline():
     dir_ = directory(record("Far away", area={"state": "OR"}))
     text = page(dir_, Query.at(resolve("77002"), "legal"), "en", MONDAY_NOON)
-    assert text.next is None and "Nothing listed near Houston, TX - Legal/immigration" in text.text
+    assert text.last and "Nothing listed near Houston, TX - Legal/immigration" in text.text
     assert "1-888-373-7888" in text.text
     state_only = page(directory(record("State line", area={"state": "TX"})), Query.at(resolve("77002")), "en",
                       MONDAY_NOON).text
-    assert state_only.startswith("Help for Houston, TX (no local listing yet):")
+    assert state_only.startswith("In danger? Call 911. Help for Houston, TX (no local listing yet):")
 
 
 def test_a_page_past_the_end_says_that_is_all():
     dir_ = directory(record("Only", area="national"))
     query = Query.at(resolve("TX"))
     done = page(dir_, Query(query.place, None, 5), "en", MONDAY_NOON)
-    assert done.next is None and done.text.startswith("That is all we list for Texas.")
+    assert done.last and done.text.startswith("That is all we list for Texas.")
 
 
 def test_a_state_without_a_statewide_line_says_call_your_county_or_911():

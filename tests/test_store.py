@@ -187,7 +187,7 @@ DELIVERIES = [
 
 
 def test_run_answers_each_message_once_and_replays_retries(store: RedisStore) -> None:
-    replies = [run(store, PID, message_id, 1000 + n, counting) for n, (message_id, _) in enumerate(DELIVERIES)]
+    replies = [run(store, PID, message_id, 1000 + n, counting).replies for n, (message_id, _) in enumerate(DELIVERIES)]
     assert replies == [(reply,) for _, reply in DELIVERIES]
     assert store.load(PID, "next") == Snapshot(State(node="3", last_seen=1004), 3)
 
@@ -201,14 +201,14 @@ def test_run_retries_after_losing_a_race(store: RedisStore) -> None:
             run(store, PID, "other", at, counting)
         return counting(state, at)
 
-    assert run(store, PID, "mine", 100, racing) == ("count 2",)
+    assert run(store, PID, "mine", 100, racing).replies == ("count 2",)
     assert calls == [None, "1"]
     assert store.load(PID, "x").version == 2
 
 
 def test_run_erase_leaves_nothing_and_a_retry_meets_a_new_conversation(store: RedisStore) -> None:
     run(store, PID, "SM1", 100, counting)
-    assert run(store, PID, "SM2", 101, erasing) == ("forgotten",)
+    assert run(store, PID, "SM2", 101, erasing).replies == ("forgotten",)
     assert everything(store.client) == {}
-    assert run(store, PID, "SM2", 102, counting) == ("count 1",)
+    assert run(store, PID, "SM2", 102, counting).replies == ("count 1",)
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 import json
 import logging
 import re
+import tempfile
 import time
 import xml.etree.ElementTree as ET
 from pathlib import Path
@@ -35,20 +36,21 @@ from tests.conftest import CONVERSATIONS, new_hotline
 from tests.redis_server import free_port
 from tests.test_flows_content import FACTS, NUMBER
 
-PEPPER = "test-pepper"
+PEPPER = "test pepper: 32 bytes or more, not the token"
 HOTLINE_FACTS = ("911", "1-888-373-7888", "233733")  # hotline-facts.md rows 1-3
 MESSAGES = "/chat/messages"
 
 
 def make_app(**overrides: str) -> Flask:
-    """The app as deployed (production), on an embedded store."""
-    return create_app({"HOTLINE_ENV": "production", "TWILIO_AUTH_TOKEN": "t", "HOTLINE_PEPPER": PEPPER,
-                       **overrides})
+    """The app as deployed (a token, a pepper), on an embedded store: development mode only because production
+    requires a Redis server."""
+    return create_app({"HOTLINE_ENV": "development", "TWILIO_AUTH_TOKEN": "t", "HOTLINE_PEPPER": PEPPER,
+                       "HOTLINE_SPOOL_DIR": tempfile.mkdtemp(prefix="spool-"), **overrides})
 
 
 @pytest.fixture
 def app() -> Flask:
-    """A production app on a fresh embedded store."""
+    """The app on a fresh embedded store."""
     return make_app()
 
 

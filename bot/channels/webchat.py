@@ -69,8 +69,9 @@ def parse_origins(value: str) -> tuple[str, ...]:
     for origin in origins:
         if not _ORIGIN.fullmatch(origin):
             raise ConfigError(
-                f"HOTLINE_CHAT_EMBED_ORIGINS: {origin!r} is not an origin. List sites as scheme and host only, "
-                "separated by spaces, e.g. 'https://www.example.org https://*.example.net' (no path, no quotes)")
+                f"refusing to start:\n- set HOTLINE_CHAT_EMBED_ORIGINS to origins (scheme and host, no path, no "
+                f"quotes) separated by spaces, e.g. 'https://www.example.org https://*.example.net': {origin!r} "
+                "is not one")
     return origins
 
 
@@ -79,8 +80,8 @@ def parse_exit_url(value: str) -> str:
     url = value.strip()
     parsed = urlsplit(url)
     if parsed.scheme not in ("http", "https") or not parsed.netloc or any(c in url for c in " \"'<>"):
-        raise ConfigError(f"HOTLINE_CHAT_EXIT_URL: {value!r} is not a web address; give a full address such as "
-                          "'https://www.google.com/'")
+        raise ConfigError(f"refusing to start:\n- set HOTLINE_CHAT_EXIT_URL to a full web address such as "
+                          f"'https://www.google.com/' ({value!r} is not one)")
     return url
 
 
@@ -172,7 +173,7 @@ def _page(lang: str, token: str, *, sent: str | None = None, reply: str | None =
                   for code in LANGUAGES},
     }
     html = render_template(
-        "chat.html", lang=lang, words=words, program=hotline.program, token=token,
+        "chat.html", lang=lang, words=words, program=hotline.options.program, token=token,
         message_id=secrets.token_hex(16), switch_id=secrets.token_hex(16), switch_lang=other(lang),
         safety=parts(words["safety"]), exit_url=current_app.extensions["webchat"].exit_url,
         sent=_displayable(sent) if sent is not None else None, reply=parts(reply) if reply else None,

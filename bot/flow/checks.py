@@ -29,9 +29,11 @@ SYSTEM_NODE_PURPOSES = {
     "stopped": "the confirmation of STOP",
     "started": "the confirmation of START",
     "erased": "the confirmation of DELETE",
-    "local_found": "the answer to a ZIP code we can place; may use {place}",
+    "local": "the page that asks for a ZIP code, a city and state, or a state",
+    "local_found": "the answer to a place, when there is no directory/ folder; may use {place}",
     "local_unknown": "the answer to a ZIP code we cannot place",
     "reprompt": "the answer when a reply is not understood: the hotline and 911, with {hint}, the node's own reprompt",
+    "slowed": "the one notice to a sender writing too fast: replies pause for a while, but not for 911 or HELP",
 }
 INTENT_PURPOSES = {
     Intent.EMERGENCY: "danger", Intent.SUICIDE: "suicide or self-harm", Intent.HELP: "asking for help",

@@ -18,7 +18,11 @@ SUFFIXES = (".yaml", ".yml")
 
 
 def load_flows(directory: Path) -> Flows:
-    """Read and check every flow file in `directory`; raise FlowError listing every problem found."""
+    """Read and check every flow file in `directory`, and the referral directory under it; raise FlowError
+    listing every problem found."""
+    from bot.referrals.loader import load_directory  # the referral records use this package's model
+
+    directory_path = directory
     files, problems = flow_files(directory)
     draft = Draft()
     read_all = bool(files)
@@ -43,6 +47,12 @@ def load_flows(directory: Path) -> Flows:
         problems += checks.reprompt_problems(draft.nodes)
         if draft.starts and draft.starts[0][0] in draft.nodes:  # else every node would be "unreachable"
             problems += checks.reach_problems(draft.starts[0][0], draft.nodes, draft.topics.values())
+    directory = None
+    if read_all:
+        try:
+            directory = load_directory(directory_path)
+        except FlowError as error:
+            problems += error.problems
     if problems:
         raise FlowError(_in_reading_order(problems))
     return Flows(
@@ -51,6 +61,7 @@ def load_flows(directory: Path) -> Flows:
         keywords=MappingProxyType({i: draft.keywords[i] for i in Intent}),
         topics=tuple(draft.topics.values()),
         language_words=MappingProxyType({lang: frozenset(words) for lang, words in draft.language_words.items()}),
+        directory=directory,
     )
 
 

@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from bot.matching import Matcher
+    from bot.referrals.directory import Directory
 
 LANGUAGES = ("en", "es")
 
@@ -46,13 +47,15 @@ ANSWERED_WHEN_OPTED_OUT = frozenset({Intent.EMERGENCY, Intent.SUICIDE, Intent.HE
 SYSTEM_NODES = (
     "emergency",  # Intent.EMERGENCY
     "suicide",  # Intent.SUICIDE
+    "local",  # asks where the texter is: a ZIP code, a city and state, or a state
     "help",  # Intent.HELP
     "stopped",  # Intent.STOP confirmation
     "started",  # Intent.START confirmation
     "erased",  # Intent.DELETE confirmation
-    "local_found",  # a ZIP code that names a place; text may use {place}
+    "local_found",  # the help found for a place (from the directory; without one, this text with {place})
     "local_unknown",  # a ZIP code we cannot place
     "reprompt",  # unrecognised input: the no-dead-end answer; {hint} is the node's own reprompt
+    "slowed",  # a sender writing faster than the rate limit: replies pause (cries for help still answered)
 )
 
 # Placeholders a node's text may use, by node; anything else in braces is a flow error.
@@ -142,6 +145,7 @@ class Flows:
     keywords: Mapping[Intent, Keywords]
     topics: tuple[Topic, ...] = ()
     language_words: Mapping[str, frozenset[str]] = field(default_factory=dict)  # lang -> common words
+    directory: Directory | None = None  # the referral directory under flows/directory/, if there is one
     spec: int = 1
 
     def node(self, name: str) -> Node:

@@ -109,14 +109,12 @@ def find_command(place: tuple[str, ...], need: str | None, lang: str, flows_dir:
     if found is None:
         click.echo(directory.words.text("unknown_place", lang))
         sys.exit(1)
-    query: Query | None = Query.at(found, chosen.key if chosen else None)
-    first = True
-    while query is not None:
-        if not first:
-            click.echo(f"\n> {'MAS' if lang == 'es' else 'MORE'}")
-        reply = page(directory, query, lang, now)
+    reply = page(directory, Query.at(found, chosen.key if chosen else None), lang, now)
+    click.echo(reply.text)
+    while not reply.last:
+        click.echo(f"\n> {'MAS' if lang == 'es' else 'MORE'}")
+        reply = page(directory, reply.next, lang, now)
         click.echo(reply.text)
-        query, first = reply.next, False
 
 
 def _moment(at: str | None) -> int:

@@ -26,10 +26,12 @@ LONGEST_PLACE = "Tripler Army Medical Center, HI"  # the longest ZIP place name:
 
 @dataclass(frozen=True)
 class Page:
-    """The reply to send, and the query that gives the next page (None when this page is the last)."""
+    """The reply to send, and the query that gives the next page (past the end when this page is the last,
+    so MORE then says that is all, and a need still narrows the same place)."""
 
     text: str
-    next: Query | None
+    next: Query
+    last: bool
 
 
 def page(directory: Directory, query: Query, lang: str, now: int) -> Page:
@@ -45,9 +47,9 @@ def render(words: Words, query: Query, results: Sequence[Result], lang: str) -> 
     need_text = words.text("need", lang).format(label=need.label.get(lang)) if need else ""
     hint = _hint(words, lang)
     if not results:
-        return Page(_join(words.text("nothing", lang).format(place=place, need=need_text), hint), None)
+        return Page(_join(words.text("nothing", lang).format(place=place, need=need_text), hint), query, True)
     if query.offset >= len(results):
-        return Page(_join(words.text("no_more", lang).format(place=place), hint), None)
+        return Page(_join(words.text("no_more", lang).format(place=place), hint), query, True)
     if query.offset:
         hint = ""  # the needs were offered on the first page
     local = any(r.tier <= Tier.COUNTY for r in results)
@@ -73,8 +75,8 @@ def render(words: Words, query: Query, results: Sequence[Result], lang: str) -> 
         break
     else:
         index = len(results)
-    next_query = replace(query, offset=index) if index < len(results) else None
-    return Page(_layout(words, header, entries, closed, next_query is not None, hint, lang), next_query)
+    last = index >= len(results)
+    return Page(_layout(words, header, entries, closed, not last, hint, lang), replace(query, offset=index), last)
 
 
 def entry_text(words: Words, result: Result, lang: str, name: str | None = None) -> str:

@@ -16,7 +16,7 @@ import pytest
 from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import Browser, BrowserContext, Page
 
-from bot import places
+from bot.referrals.places import by_zip
 from bot.state import NEW, State
 from bot.web.words import WORDS
 from tests.browser.conftest import (
@@ -115,12 +115,13 @@ def test_help_and_911_from_the_middle_of_the_menu(page: Page, chat_server: Serve
 
 @pytest.mark.parametrize(("lang", "zip_code"), [("en", "90210"), ("es", "00901")])
 def test_a_zip_code(browser: Browser, chat_server: Server, lang: str, zip_code: str) -> None:
-    """A ZIP code names its place and gives the hotline, in the page's language."""
+    """A ZIP code gets local help naming its place, with 911 and the hotline, in the page's language."""
     context = new_context(browser, lang)
     chat, reference = open_chat(context.new_page(), chat_server), Reference(lang)
     reply = chat.send(zip_code)
     assert reply == reference.answer(zip_code)
-    assert places.place_name(zip_code, lang) in reply
+    assert by_zip(zip_code).label in reply
+    assert "911" in reply
     assert "1-888-373-7888" in reply
     context.close()
 

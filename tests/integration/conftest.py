@@ -19,13 +19,6 @@ def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line("markers", "integration: needs a real redis-server (started by the tests)")
 
 
-@pytest.fixture(scope="session")
-def redis_server() -> Iterator[RedisServer]:
-    """One private redis-server for the session; a missing binary fails the tests, it does not skip them."""
-    with RedisServer() as server:
-        yield server
-
-
 @pytest.fixture
 def client(redis_server: RedisServer) -> Iterator[redis.Redis]:
     """A client configured as in production, on an emptied server."""

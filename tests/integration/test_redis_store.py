@@ -53,7 +53,7 @@ def deliver(store: RedisStore, message_id: str, now: int) -> tuple[tuple[str, ..
     redeliveries = 0
     while True:
         try:
-            return run(store, PID, message_id, now, counting), redeliveries
+            return run(store, PID, message_id, now, counting).replies, redeliveries
         except ConflictError:
             redeliveries += 1
 
@@ -83,7 +83,7 @@ def test_duplicate_deliveries_racing_get_one_answer(store: RedisStore) -> None:
         def twilio_retry(_: int, start: threading.Barrier = start, message_id: str = message_id,
                          now: int = round_number) -> tuple[str, ...]:
             start.wait()
-            return run(store, PID, message_id, now, counting)
+            return run(store, PID, message_id, now, counting).replies
 
         with ThreadPoolExecutor(copies) as pool:
             replies = set(pool.map(twilio_retry, range(copies)))
@@ -101,14 +101,14 @@ def test_state_and_seen_really_expire(client: redis.Redis) -> None:
         time.sleep(0.05)
     assert client.exists(state_key(PID), seen_key(PID)) == 0
     assert client.ttl(state_key(opted_out)) > 50  # the opt-out outlives the idle conversation
-    assert run(short, PID, "SM1", 103, counting) == ("count 1",)  # a new conversation, not a replay
+    assert run(short, PID, "SM1", 103, counting).replies == ("count 1",)  # a new conversation, not a replay
 
 
 def test_erase_leaves_no_key_behind(store: RedisStore, client: redis.Redis) -> None:
     for message_id in ("SM1", "SM2", "SM3"):
         run(store, PID, message_id, 100, counting)
     assert sorted(client.scan_iter(match=f"hb:{{{PID}}}*")) == [seen_key(PID).encode(), state_key(PID).encode()]
-    assert run(store, PID, "SM4", 101, erasing) == ("forgotten",)
+    assert run(store, PID, "SM4", 101, erasing).replies == ("forgotten",)
     assert list(client.scan_iter(match=f"hb:{{{PID}}}*")) == []
     assert client.dbsize() == 0
 

@@ -1,0 +1,250 @@
+"""Benchmark: the whole HTTP path (signed Twilio webhooks through gunicorn and Redis) against its floor.
+
+    .venv/bin/python -m bench.http [--workers N] [--seconds 8] [--rounds 2] [--stored 1000,1000000]
+                                   [--client auto|wrk|python] [--json bench-http.json]
+
+It starts its own redis-server and gunicorn (the Procfile's settings; `--workers` defaults to the cores this
+machine has), and in the same run a floor app on the same stack (bench/floor.py: signature check, GET, SET,
+TwiML). Traffic is realistic and correctly signed (bench/traffic.py: new conversations, menu walks, Spanish,
+ZIP look-ups, free text, Twilio retries), from wrk when Debian's wrk is installed, else a bounded asyncio
+client on loopback. It prints, and writes as JSON:
+
+- messages/s at saturation, and p50/p95/p99 at saturation and at a fixed offered load of half of it, for
+  the bot and the floor, and their ratio (medians over --rounds, floor and bot alternating);
+- Redis round trips and commands per message (a counting proxy in a separate pass; INFO commandstats);
+- Redis bytes per idle conversation (MEMORY USAGE of its keys, and used_memory per 10,000 conversations);
+- the same throughput and p99 with 1,000 and with 1,000,000 stored conversations (loaded with a pipeline);
+- cold start: a fresh process importing the app and loading the flows and the directory.
+Everything it starts is stopped at the end, also on Ctrl-C. The machine is shared and noisy: read ratios.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import json
+import os
+import secrets
+import signal
+import socket
+import statistics
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import redis
+
+from bench.load import offered, saturate, wrk_available, wrk_saturate
+from bench.redis_proxy import RoundTripProxy
+from bench.traffic import interleaved, signed_requests
+from tests.redis_server import RedisServer, free_port
+
+ROOT = Path(__file__).resolve().parent.parent
+TOKEN = "bench-" + secrets.token_hex(16)  # a made-up Twilio auth token, for this run only
+PEPPER = secrets.token_urlsafe(32)
+TARGETS = {"ratio_to_floor": 0.95, "p99_half_ms": 25.0, "round_trips": 2.0, "bytes_per_conversation": 300,
+           "cold_start_s": 1.0}
+
+
+def env_for(redis_url: str, port: int) -> dict[str, str]:
+    """The environment a production deployment would have (development mode off)."""
+    return {**os.environ, "HOTLINE_ENV": "production", "REDIS_URL": redis_url, "TWILIO_AUTH_TOKEN": TOKEN,
+            "HOTLINE_PEPPER": PEPPER, "HOTLINE_PUBLIC_URL": f"http://127.0.0.1:{port}", "PYTHONPATH": str(ROOT)}
+
+
+@contextlib.contextmanager
+def gunicorn(app: str, redis_url: str, workers: int) -> Iterator[int]:
+    """`app` under gunicorn as the Procfile runs it, on a free port; yields the port once it answers."""
+    port = free_port()
+    process = subprocess.Popen(
+        [sys.executable, "-m", "gunicorn", "--workers", str(workers), "--threads", "4", "--timeout", "14",
+         "--bind", f"127.0.0.1:{port}", "--log-level", "warning", app],
+        env=env_for(redis_url, port), cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+        start_new_session=True)
+    try:
+        deadline = time.monotonic() + 30
+        while True:
+            if process.poll() is not None:
+                raise RuntimeError(f"{app} did not start:\n{process.stderr.read().decode()[-2000:]}")
+            with contextlib.suppress(OSError), socket.create_connection(("127.0.0.1", port), timeout=0.2):
+                break
+            if time.monotonic() > deadline:
+                raise RuntimeError(f"{app} did not answer within 30 s")
+            time.sleep(0.05)
+        yield port
+    finally:
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(process.pid, signal.SIGTERM)
+        try:
+            process.wait(10)
+        except subprocess.TimeoutExpired:
+            os.killpg(process.pid, signal.SIGKILL)
+            process.wait()
+
+
+def measure(app: str, redis_url: str, workers: int, seconds: float, client: str, rate: float | None = None
+            ) -> dict[str, dict[str, float]]:
+    """Saturation, then half of it as a fixed offered load (or `rate`), on a freshly started `app`."""
+    with gunicorn(app, redis_url, workers) as port:
+        url = f"http://127.0.0.1:{port}/sms"
+        # Enough messages that no run sends one twice (~5 a conversation, well above this machine's rate).
+        conversations = signed_requests(url, TOKEN, max(6000, int(seconds * 2000)), seed=port)
+        flat = [r for lane in interleaved(conversations, 64) for r in lane]
+        saturate("127.0.0.1", port, interleaved(conversations[:100], 8), 1.0)  # warm up every worker
+        if client == "wrk":
+            saturated = wrk_saturate("127.0.0.1", port, flat[len(flat) // 2:], seconds, 16, 2)
+        else:
+            saturated = saturate("127.0.0.1", port, interleaved(conversations[len(conversations) // 2:], 16),
+                                 seconds).summary()
+        target = rate or saturated["messages_per_s"] / 2
+        half = offered("127.0.0.1", port, flat[: len(flat) // 2], target, seconds).summary()
+        half["offered_per_s"] = round(target, 1)
+        return {"saturation": saturated, "half": half}
+
+
+def round_trips_and_commands(server: RedisServer, workers: int, messages: int = 600) -> dict[str, float]:
+    """Per message: round trips to Redis (counted by a proxy) and commands (INFO commandstats)."""
+    client = redis.Redis(port=server.port)
+    with RoundTripProxy(server.port) as proxy, gunicorn("bot:create_app()", f"redis://127.0.0.1:{proxy.port}/0",
+                                                         workers) as port:
+        conversations = signed_requests(f"http://127.0.0.1:{port}/sms", TOKEN, 400, seed=7)
+        saturate("127.0.0.1", port, interleaved(conversations[:50], 4), 1.0)  # connections opened, scripts loaded
+        before_trips, before_commands = proxy.round_trips, _commands(client)
+        lanes = interleaved(conversations[50:], 4)
+        run = saturate("127.0.0.1", port, [lane[: messages // 4] for lane in lanes], 60)
+        trips, commands = proxy.round_trips - before_trips, _commands(client) - before_commands - 1
+    return {"messages": run.answered, "round_trips_per_message": round(trips / run.answered, 2),
+            "commands_per_message": round(commands / run.answered, 2)}
+
+
+def _commands(client: redis.Redis) -> int:
+    stats = client.info("commandstats")
+    return sum(v["calls"] for k, v in stats.items() if k != "cmdstat_info")
+
+
+def memory_per_conversation(server: RedisServer, conversations: int = 10_000) -> dict[str, float]:
+    """Bytes Redis holds per idle conversation of two messages ("hi", then "1"), replay records included."""
+    from bot import build_hotline, settings
+
+    client = redis.Redis(port=server.port)
+    client.flushall()
+    before = client.info("memory")["used_memory"]
+    hotline = build_hotline(settings.read(env_for(server.url, 1)))
+    now = int(time.time())
+    for n in range(conversations):
+        sender = f"+1555{2000000 + n:07d}"
+        hotline.answer(sender, "SM" + secrets.token_hex(16), "hi", now)
+        hotline.answer(sender, "SM" + secrets.token_hex(16), "1", now + 5)
+    used = client.info("memory")["used_memory"] - before
+    keys = [k for _, k in zip(range(2000), client.scan_iter(count=1000), strict=False)]
+    per_key = statistics.mean(client.memory_usage(k, samples=0) for k in keys)
+    keys_per_conversation = client.dbsize() / conversations
+    return {"conversations": conversations, "keys_per_conversation": round(keys_per_conversation, 2),
+            "memory_usage_bytes": round(per_key * keys_per_conversation),
+            "used_memory_bytes": round(used / conversations)}
+
+
+def seed(server: RedisServer, count: int) -> float:
+    """Store `count` idle conversations through the store's own compare-and-set, pipelined; seconds taken."""
+    from bot.identity import pseudonym
+    from bot.state import State
+    from bot.store import RedisStore, Snapshot
+
+    client = redis.Redis(port=server.port)
+    client.flushall()
+    start, now = time.perf_counter(), int(time.time())
+    for first in range(0, count, 2000):
+        pipe = client.pipeline(transaction=False)
+        store = RedisStore(pipe, 3600, 31536000, 172800)
+        for n in range(first, min(count, first + 2000)):
+            pid = pseudonym(PEPPER.encode(), f"+1555{(3000000 + n) % 10_000_000:07d}{n // 10_000_000}")
+            store.commit(pid, Snapshot(None, 0), "SM" + f"{n:032x}", State(node="menu", lang="en", last_seen=now), now)
+        pipe.execute()
+    return time.perf_counter() - start
+
+
+def cold_start(redis_url: str, runs: int = 3) -> float:
+    """Median seconds for a fresh process to import the app and load the flows and directory."""
+    code = "from bot import create_app; create_app()"
+    times = []
+    for _ in range(runs):
+        start = time.perf_counter()
+        subprocess.run([sys.executable, "-c", code], env=env_for(redis_url, 1), cwd=ROOT, check=True,
+                       capture_output=True)
+        times.append(time.perf_counter() - start)
+    return statistics.median(times)
+
+
+def _median(runs: list[dict[str, float]]) -> dict[str, float]:
+    return {k: statistics.median(r[k] for r in runs) for k in runs[0]}
+
+
+def main() -> None:
+    """Run the benchmark, print the tables, write the JSON."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--workers", type=int, default=os.cpu_count() or 2)
+    parser.add_argument("--seconds", type=float, default=8.0, help="per load run")
+    parser.add_argument("--rounds", type=int, default=2, help="floor and bot, alternating")
+    parser.add_argument("--stored", default="1000,1000000", help="stored conversations to compare ('' skips)")
+    parser.add_argument("--client", choices=["auto", "wrk", "python"], default="auto")
+    parser.add_argument("--json", default="bench-http.json")
+    args = parser.parse_args()
+    client = "wrk" if args.client == "wrk" or (args.client == "auto" and wrk_available()) else "python"
+    report: dict[str, object] = {"cores": os.cpu_count(), "workers": args.workers, "client": client,
+                                 "seconds_per_run": args.seconds, "targets": TARGETS}
+    print(f"{os.cpu_count()} cores, {args.workers} gunicorn workers x 4 threads, load from {client}, "
+          f"{args.seconds:.0f} s per run, {args.rounds} rounds (medians)")
+    with RedisServer() as server:
+        report["cold_start_s"] = round(cold_start(server.url), 2)
+        floor_runs, bot_runs = [], []
+        for _ in range(args.rounds):
+            for app, runs in (("bench.floor:create_app()", floor_runs), ("bot:create_app()", bot_runs)):
+                redis.Redis(port=server.port).flushall()
+                runs.append(measure(app, server.url, args.workers, args.seconds, client))
+        for name, runs in (("floor", floor_runs), ("bot", bot_runs)):
+            report[name] = {part: _median([r[part] for r in runs]) for part in ("saturation", "half")}
+        report["ratio_to_floor"] = round(report["bot"]["saturation"]["messages_per_s"]
+                                         / report["floor"]["saturation"]["messages_per_s"], 3)
+        report["redis"] = round_trips_and_commands(server, args.workers)
+        report["memory"] = memory_per_conversation(server)
+        growth = {}
+        rate = report["bot"]["half"]["offered_per_s"]
+        for stored in [int(s) for s in args.stored.split(",") if s]:
+            seconds = seed(server, stored)
+            growth[str(stored)] = {"seed_s": round(seconds, 1), **measure(
+                "bot:create_app()", server.url, args.workers, args.seconds, client, rate=rate)}
+        report["growth"] = growth
+    _print(report)
+    Path(args.json).write_text(json.dumps(report, indent=2) + "\n")
+    print(f"\nwritten to {args.json}")
+
+
+def _print(report: dict) -> None:
+    floor, bot = report["floor"], report["bot"]
+    print(f"\n{'':26}{'messages/s':>11}{'p50 ms':>9}{'p95 ms':>9}{'p99 ms':>9}   (at saturation)")
+    for name, data in (("floor", floor), ("bot", bot)):
+        s = data["saturation"]
+        print(f"{name:26}{s['messages_per_s']:>11.0f}{s['p50_ms']:>9.1f}{s['p95_ms']:>9.1f}{s['p99_ms']:>9.1f}")
+    print(f"\n{'':26}{'offered/s':>11}{'p50 ms':>9}{'p95 ms':>9}{'p99 ms':>9}   (fixed load: half of saturation)")
+    for name, data in (("floor", floor), ("bot", bot)):
+        h = data["half"]
+        print(f"{name:26}{h['offered_per_s']:>11.0f}{h['p50_ms']:>9.1f}{h['p95_ms']:>9.1f}{h['p99_ms']:>9.1f}")
+    t, redis_, memory = report["targets"], report["redis"], report["memory"]
+    print(f"\nthroughput, bot / floor: {report['ratio_to_floor']:.2f} (target >= {t['ratio_to_floor']})")
+    print(f"p99 at half of saturation: {bot['half']['p99_ms']:.1f} ms (target < {t['p99_half_ms']:.0f} ms)")
+    print(f"Redis per message: {redis_['round_trips_per_message']} round trips (target <= {t['round_trips']:.0f}), "
+          f"{redis_['commands_per_message']} commands")
+    print(f"Redis bytes per idle conversation: {memory['memory_usage_bytes']} (MEMORY USAGE), "
+          f"{memory['used_memory_bytes']} (used_memory / {memory['conversations']}) "
+          f"(target <= {t['bytes_per_conversation']})")
+    print(f"cold start: {report['cold_start_s']} s (target < {t['cold_start_s']:.0f} s)")
+    for stored, data in report["growth"].items():
+        s, h = data["saturation"], data["half"]
+        print(f"with {int(stored):>9,} stored conversations: {s['messages_per_s']:.0f} messages/s at saturation, "
+              f"p99 {h['p99_ms']:.1f} ms at {h['offered_per_s']:.0f}/s (seeded in {data['seed_s']} s)")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,58 @@
+"""Is this request really from Twilio? Its signature, checked against the public URL, and the shape of its ids.
+
+Twilio signs the URL plus every parameter's name and value run together, so a captured request can be
+re-cut: `MessageSid=SM…MessagingServiceSidMG…` with `MessagingServiceSid` removed signs the same. Real ids
+have a fixed shape (two letters and 32 hex digits), which a shifted boundary breaks: such a request is refused
+like a bad signature. A refusal is counted and logged with the URL that was checked (never a secret), so a
+wrong HOTLINE_PUBLIC_URL shows up at once.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+
+from flask import current_app, request
+from twilio.request_validator import RequestValidator
+
+from bot import metrics
+
+log = logging.getLogger(__name__)
+ID_SHAPES = {  # parameter -> its shape, when the request carries it
+    "MessageSid": re.compile(r"^(SM|MM)[0-9a-f]{32}$"),
+    "SmsSid": re.compile(r"^(SM|MM)[0-9a-f]{32}$"),
+    "AccountSid": re.compile(r"^AC[0-9a-f]{32}$"),
+    "MessagingServiceSid": re.compile(r"^MG[0-9a-f]{32}$"),
+}
+
+
+def from_twilio() -> bool:
+    """Whether the current request carries a valid Twilio signature and well-shaped ids (in development
+    without a token, signatures are not checked)."""
+    token = current_app.config["TWILIO_AUTH_TOKEN"]
+    if not token:
+        return bool(current_app.config["HOTLINE_DEVELOPMENT"])
+    url = checked_url()
+    signature = request.headers.get("X-Twilio-Signature", "")
+    if not signature or not RequestValidator(token).validate(url, request.form, signature):
+        return _refuse("the signature does not match", url)
+    for name, shape in ID_SHAPES.items():
+        values = request.form.getlist(name)
+        if len(values) > 1 or (values and not shape.match(values[0])):
+            return _refuse(f"{name} is not shaped like a Twilio id", url)
+    return True
+
+
+def checked_url() -> str:
+    """The URL Twilio signed: the public base URL + the path (and query), never what the Host header says."""
+    base = current_app.config["HOTLINE_PUBLIC_URL"]
+    # Flask's full_path ends in a bare "?" when there is no query string; Twilio's URL does not.
+    path = request.full_path if request.query_string else request.path
+    return base + path if base else request.url
+
+
+def _refuse(why: str, url: str) -> bool:
+    metrics.SIGNATURE_FAILURES.inc()
+    log.warning("refused a webhook request: %s (checked against %s; if Twilio's own requests are refused, "
+                "HOTLINE_PUBLIC_URL or TWILIO_AUTH_TOKEN is wrong)", why, url.split("?")[0])
+    return False
