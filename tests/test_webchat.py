@@ -534,6 +534,13 @@ def test_a_bad_form_gets_a_400_page_that_still_gives_the_hotline(client: FlaskCl
     assert tokens.is_valid(PEPPER.encode(), page_data_token(html))
 
 
+def test_a_form_far_larger_than_any_message_gets_a_413_page(client: FlaskClient) -> None:
+    """A form post too large to read: 413, and the page still gives the hotline."""
+    response = client.post("/chat", data={"token": new_token(client), "id": "f1", "text": "x" * 70_000})
+    assert response.status_code == 413
+    assert all(fact in response.get_data(as_text=True) for fact in HOTLINE_FACTS)
+
+
 def test_what_was_sent_is_shown_back_safely(client: FlaskClient) -> None:
     """The visitor's message is escaped, and bytes that are not UTF-8 (a lone surrogate) do not break the page."""
     body = f"token={new_token(client)}&id=f1&lang=en&text=%3Cb%3Ehi%3C%2Fb%3E%20%ED%A0%80%FF".encode()

@@ -135,7 +135,9 @@ def messages() -> Response:
 def _failure(error: Exception) -> Response | HTTPException:
     """A request too large gets a clear 413; anything unexpected still gets the hotline, never a 5xx."""
     if isinstance(error, RequestEntityTooLarge):
-        return _error(413, "too_large", "The request is too large.")
+        if request.path == "/chat/messages":
+            return _error(413, "too_large", "The request is too large.")
+        return _page(_page_language(), tokens.issue(_hotline().pepper), notice="bad_request", status=413)
     if isinstance(error, HTTPException):
         return error
     log.error("web chat failed (%s); sent the static hotline reply", type(error).__name__)
