@@ -46,12 +46,13 @@ def create_app(config: Mapping[str, str] | None = None) -> Flask:
     places.warm()
 
     from bot import metrics
-    from bot.channels import health, status, twilio_sms
+    from bot.channels import health, status, twilio_sms, webchat
 
     app.register_blueprint(twilio_sms.blueprint)
     app.register_blueprint(status.blueprint)
     app.register_blueprint(health.blueprint)
     app.register_blueprint(metrics.blueprint)
+    webchat.init_app(app, settings)
     return app
 
 

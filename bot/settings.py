@@ -68,6 +68,11 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("HOTLINE_ALLOWED_COUNTRIES", "US,PR,VI,GU,AS,MP",
             "Countries (ISO codes) whose phone numbers get replies; messages from others are still recorded "
             "(STOP works) but never answered, so nobody can make the bot text premium numbers abroad."),
+    Setting("HOTLINE_CHAT_EMBED_ORIGINS", "",
+            "Sites allowed to show the web chat (`/chat`) in an `<iframe>`: origins separated by spaces, e.g. "
+            "`https://www.example.org https://*.example.net`. Empty: no site may frame it."),
+    Setting("HOTLINE_CHAT_EXIT_URL", "https://www.google.com/",
+            "Where the web chat's Quick exit button and Escape key send the visitor: a neutral site."),
 )
 
 
