@@ -18,9 +18,6 @@ from bot.hotline import Hotline
 
 log = logging.getLogger(__name__)
 MAX_REQUEST_BYTES = 64 * 1024
-# Twilio sends a few dozen fields (up to 10 media URLs among them); a form with far more is not Twilio,
-# and parsing it would cost CPU before the signature is even checked.
-MAX_FORM_FIELDS = 120
 
 
 class ConfigError(RuntimeError):
@@ -37,7 +34,6 @@ def create_app(config: Mapping[str, str] | None = None) -> Flask:
         # Twilio bodies are at most 1600 characters plus a few dozen fields: anything far larger is not
         # Twilio, and gets a 413 before it is read.
         MAX_CONTENT_LENGTH=MAX_REQUEST_BYTES,
-        MAX_FORM_PARTS=MAX_FORM_FIELDS,
         HOTLINE_DEVELOPMENT=development,
         TWILIO_AUTH_TOKEN=settings["TWILIO_AUTH_TOKEN"],
         HOTLINE_PUBLIC_URL=settings["HOTLINE_PUBLIC_URL"].rstrip("/"),

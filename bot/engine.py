@@ -96,9 +96,10 @@ def _decide(flows: Flows, state: State, text: str, now: int, options: Options) -
     if state.opted_out and target not in ANSWERED_WHEN_OPTED_OUT:
         return Outcome(state)
     state, held_back = _rate_limited(state, now, target in NEVER_LIMITED, options)
-    if held_back:
-        notice = _say(flows, state, "slowed") if state.quiet_until == now + options.pause else Outcome(state)
-        return replace(notice, limited=True)
+    if held_back == "notice":
+        return replace(_say(flows, state, "slowed"), limited=True)
+    if held_back == "quiet":
+        return Outcome(state, limited=True)
     if isinstance(target, Intent):
         return _on_intent(flows, state, target, options.program)
     narrowed = _narrowed(flows, state, text, now)
@@ -176,18 +177,19 @@ def _on_intent(flows: Flows, state: State, intent: Intent, program: str) -> Outc
     return _go(flows, state, flows.start)  # MENU, HELLO, a language switch, START when not opted out
 
 
-def _rate_limited(state: State, now: int, urgent: bool, options: Options) -> tuple[State, bool]:
-    """Count this message in the sender's minute; whether it is held back (quiet, or one too many)."""
+def _rate_limited(state: State, now: int, urgent: bool, options: Options) -> tuple[State, str | None]:
+    """Count this message in the sender's minute; "notice" for the one that goes over the limit, "quiet"
+    while replies pause, None when it is answered."""
     if now - state.window_start >= RATE_WINDOW or now < state.window_start:
         state = replace(state, window_start=now, window_count=0)
     state = replace(state, window_count=state.window_count + 1)
     if urgent:
-        return state, False
+        return state, None
     if now < state.quiet_until:
-        return state, True
+        return state, "quiet"
     if state.window_count > options.per_minute:
-        return replace(state, quiet_until=now + options.pause), True
-    return state, False
+        return replace(state, quiet_until=now + options.pause), "notice"
+    return state, None
 
 
 def _names_a_place(text: str, message: str) -> bool:

@@ -11,7 +11,7 @@ import time
 from flask import Blueprint, current_app, request
 
 from bot import metrics
-from bot.channels.twilio_auth import from_twilio
+from bot.channels.twilio_auth import from_twilio, oversized
 
 blueprint = Blueprint("twilio_status", __name__)
 UNSUBSCRIBED = "21610"
@@ -22,6 +22,8 @@ STATUSES = frozenset({"accepted", "scheduled", "canceled", "queued", "sending", 
 @blueprint.post("/sms/status")
 def status() -> tuple[str, int]:
     """Count the callback by status; mark an unsubscribed recipient opted out (403 if not from Twilio)."""
+    if oversized():
+        return "Request Entity Too Large", 413
     if not from_twilio():
         return "Forbidden", 403
     state = request.form.get("MessageStatus", request.form.get("SmsStatus", "")).strip().lower()

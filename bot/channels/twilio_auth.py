@@ -26,6 +26,17 @@ ID_SHAPES = {  # parameter -> its shape, when the request carries it
 }
 
 
+MAX_FIELDS = 120  # Twilio sends a few dozen fields (up to 10 media URLs among them)
+MAX_QUERY = 2048  # bytes: Twilio's own connection overrides (#rc=...) are a few dozen
+
+
+def oversized() -> bool:
+    """A request far larger than any Twilio sends, told apart from the raw bytes before anything is parsed:
+    a form of thousands of fields would cost CPU to parse and to check a signature over (issue 7)."""
+    body = request.get_data(cache=True)  # kept: the form is parsed from it later
+    return body.count(b"&") + 1 > MAX_FIELDS or len(request.query_string) > MAX_QUERY
+
+
 def from_twilio() -> bool:
     """Whether the current request carries a valid Twilio signature and well-shaped ids (in development
     without a token, signatures are not checked)."""

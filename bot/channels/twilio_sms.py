@@ -11,7 +11,7 @@ import time
 from flask import Blueprint, Response, current_app, request
 from twilio.twiml.messaging_response import MessagingResponse
 
-from bot.channels.twilio_auth import from_twilio
+from bot.channels.twilio_auth import from_twilio, oversized
 
 blueprint = Blueprint("twilio_sms", __name__)
 # Twilio's Advanced Opt-Out already answered these; we only remember the opt state.
@@ -21,6 +21,8 @@ _CARRIER_OPT = {"STOP": True, "START": False}
 @blueprint.post("/sms")
 def sms() -> Response | tuple[str, int]:
     """Answer one inbound message with TwiML (403 if not from Twilio, 400 if it names no sender or id)."""
+    if oversized():
+        return "Request Entity Too Large", 413
     if not from_twilio():
         return "Forbidden", 403
     sender, message_id = request.form.get("From", ""), request.form.get("MessageSid", "")
