@@ -86,6 +86,31 @@ def flows_check(directory: Path | None) -> None:
     click.echo(f"OK: {len(loaded.nodes)} nodes in {directory}, start at {loaded.start!r}.")
 
 
+@main.command()
+@click.option("--flows", "flows_dir", type=click.Path(path_type=Path), default=None,
+              help="Flow folder (default: HOTLINE_FLOWS_DIR, else the repository's flows/).")
+@click.option("-o", "--output", type=click.Path(path_type=Path), default=None, help="Write here (default: print).")
+def fallback(flows_dir: Path | None, output: Path | None) -> None:
+    """The TwiML file to host elsewhere as Twilio's Fallback URL (the emergency reply, English and Spanish).
+
+    The repository keeps it in deploy/fallback.xml; regenerate it after changing the emergency reply:
+    hotline-bot fallback -o deploy/fallback.xml. Exit status 1 when the flows are broken.
+    """
+    from bot.fallback import twiml
+    from bot.flow import FlowError, load_flows
+
+    try:
+        loaded = load_flows(flows_dir or Path(settings_module.read()["HOTLINE_FLOWS_DIR"]))
+    except FlowError as error:
+        click.echo(f"{error}\n\nThe flows are broken: fix them first (hotline-bot flows check).", err=True)
+        sys.exit(1)
+    if output is None:
+        click.echo(twiml(loaded), nl=False)
+    else:
+        output.write_text(twiml(loaded), encoding="utf-8")
+        click.echo(f"wrote {output}")
+
+
 from bot.referrals.cli import referrals  # noqa: E402  (registered after the commands above)
 
 main.add_command(referrals)
