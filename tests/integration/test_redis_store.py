@@ -58,8 +58,8 @@ def deliver(store: RedisStore, message_id: str, now: int) -> tuple[tuple[str, ..
             redeliveries += 1
 
 
-def test_concurrent_messages_from_one_sender_lose_no_update(store: RedisStore) -> None:
-    threads, per_thread = 8, 50
+@pytest.mark.parametrize(("threads", "per_thread"), [(50, 1), (8, 50)], ids=["50 racing at once", "8 x 50"])
+def test_concurrent_messages_from_one_sender_lose_no_update(store: RedisStore, threads: int, per_thread: int) -> None:
     start = threading.Barrier(threads)
 
     def sender(thread: int) -> list[tuple[tuple[str, ...], int]]:
@@ -75,8 +75,8 @@ def test_concurrent_messages_from_one_sender_lose_no_update(store: RedisStore) -
     print(f"redeliveries after ConflictError: {sum(r for _, r in results)} of {len(results)} messages")
 
 
-def test_duplicate_deliveries_racing_get_one_answer(store: RedisStore) -> None:
-    copies, rounds = 8, 20
+@pytest.mark.parametrize(("copies", "rounds"), [(50, 3), (8, 20)], ids=["50 copies of a message", "8 x 20"])
+def test_duplicate_deliveries_racing_get_one_answer(store: RedisStore, copies: int, rounds: int) -> None:
     for round_number in range(1, rounds + 1):
         start, message_id = threading.Barrier(copies), f"SM{round_number}"
 
