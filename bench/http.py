@@ -150,14 +150,16 @@ def seed(server: RedisServer, count: int) -> float:
     """Store `count` idle conversations through the store's own compare-and-set, pipelined; seconds taken."""
     from bot.identity import pseudonym
     from bot.state import State
+    from bot.store import _COMMIT as COMMIT_SCRIPT
     from bot.store import RedisStore, Snapshot
 
     client = redis.Redis(port=server.port)
     client.flushall()
+    client.script_load(COMMIT_SCRIPT)  # pipelined EVALSHAs need the script already there
     start, now = time.perf_counter(), int(time.time())
     for first in range(0, count, 2000):
         pipe = client.pipeline(transaction=False)
-        store = RedisStore(pipe, 3600, 31536000, 172800)
+        store = RedisStore(pipe, 3600, 31536000)
         for n in range(first, min(count, first + 2000)):
             pid = pseudonym(PEPPER.encode(), f"+1555{(3000000 + n) % 10_000_000:07d}{n // 10_000_000}")
             store.commit(pid, Snapshot(None, 0), "SM" + f"{n:032x}", State(node="menu", lang="en", last_seen=now), now)

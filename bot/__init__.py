@@ -76,8 +76,7 @@ def build_hotline(settings: Mapping[str, str]) -> Hotline:
                           "alphabet (no á í ó ú or curly quotes), so the HELP reply fits; set a shorter name")
     return Hotline(
         flows=flows,
-        store=store.RedisStore(client, session_ttl, int(settings["HOTLINE_OPTOUT_TTL"]),
-                               int(settings["HOTLINE_DEDUPE_TTL"])),
+        store=store.RedisStore(client, session_ttl, int(settings["HOTLINE_OPTOUT_TTL"])),
         pepper=(settings["HOTLINE_PEPPER"] or settings_module.DEVELOPMENT_PEPPER).encode(),
         options=Options(idle_timeout=session_ttl, program=program,
                         per_minute=int(settings["HOTLINE_RATE_PER_MINUTE"]),

@@ -28,13 +28,24 @@ class Replay:
 
 
 @dataclass(frozen=True)
+class Recent:
+    """A message lately answered, as the store keeps it for replays: a digest of its id, when, and the state it
+    met, packed (`State.pack`; unpacked only if that message comes again)."""
+
+    digest: str
+    at: int
+    before: list[object] | None
+
+
+@dataclass(frozen=True)
 class Snapshot:
-    """A conversation as read: its state (None if there is none), a version for compare-and-set,
-    and, if this message id was already handled, how to replay it."""
+    """A conversation as read: its state (None if there is none), a version for compare-and-set, if this
+    message id was already handled how to replay it, and the messages lately answered (newest first)."""
 
     state: State | None
     version: int
     replay: Replay | None = None
+    recent: tuple[Recent, ...] = ()
 
 
 class Store(Protocol):

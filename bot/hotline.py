@@ -18,7 +18,7 @@ from bot.conversation import Store
 from bot.engine import DEFAULT_OPTIONS, Options, Outcome, carrier_opt, step
 from bot.fallback import STATIC_REPLY
 from bot.flow.model import Flows
-from bot.identity import channel_of, pseudonym, region_of
+from bot.identity import identify
 from bot.spool import Action, Pending, Spool
 from bot.state import NEW, State
 from bot.text import segments
@@ -42,12 +42,12 @@ class Hotline:
 
     def answer(self, sender: str, message_id: str, text: str, now: int, initial: State = NEW) -> str | None:
         """The reply to one inbound message (None: send nothing, e.g. after an opt-out)."""
-        channel = channel_of(sender)
-        metrics.MESSAGES.labels(channel).inc()
+        who = identify(self.pepper, sender)
+        metrics.MESSAGES.labels(who.channel).inc()
         if self.flows is None:
             metrics.FALLBACKS.labels("flows").inc()
-            return self._to(sender, channel, STATIC_REPLY)
-        pid = pseudonym(self.pepper, sender)
+            return self._to(who.region, who.channel, STATIC_REPLY)
+        pid = who.pid
         flows = self.flows
         try:
             self.apply_spool()
@@ -64,12 +64,12 @@ class Hotline:
             lang = outcome.state.lang if outcome.state is not None and outcome.state.lang else initial.lang or "-"
             for node in outcome.said:
                 metrics.REPLIES.labels(node, lang).inc()
-        return self._to(sender, channel, reply)
+        return self._to(who.region, who.channel, reply)
 
     def record_opt(self, sender: str, message_id: str, opted_out: bool, now: int) -> None:
         """Remember an opt-out or opt-in that the carrier layer (Twilio Advanced Opt-Out, or a status callback
         saying a number unsubscribed) already answered; spooled if the store cannot take it."""
-        pid = pseudonym(self.pepper, sender)
+        pid = identify(self.pepper, sender).pid
         try:
             self.apply_spool()
             conversation.run(self.store, pid, message_id, now, lambda state, at: carrier_opt(state, opted_out, at))
@@ -128,11 +128,10 @@ class Hotline:
         metrics.SPOOLED.labels(action.value).inc()
         return True
 
-    def _to(self, sender: str, channel: str, reply: str | None) -> str | None:
-        """`reply`, unless the sender is a phone number in a country replies may not go to."""
+    def _to(self, region: str | None, channel: str, reply: str | None) -> str | None:
+        """`reply`, unless the sender is a phone number in a country (`region`) replies may not go to."""
         if reply is None:
             return None
-        region = region_of(sender)
         if region is not None and region not in self.countries:
             metrics.SUPPRESSED.inc()
             return None

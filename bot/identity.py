@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import base64
 import hashlib
 import hmac
 import re
+from dataclasses import dataclass
+from functools import lru_cache
 
 import phonenumbers
 
@@ -26,9 +29,34 @@ def address_key(sender: str, default_channel: str = "sms") -> str:
     return f"{channel}:+{digits}" if digits else f"{channel}:{number.strip().lower()}"
 
 
+PSEUDONYM_BYTES = 16  # 128 bits of the HMAC: no two senders share one in any real number of conversations
+
+
+@dataclass(frozen=True)
+class Identity:
+    """What the rest of the bot may know of a sender: the channel, the pseudonym, the country (no number)."""
+
+    channel: str
+    pid: str
+    region: str | None
+
+
+def identify(pepper: bytes, sender: str) -> Identity:
+    """The channel, pseudonym and country of `sender`, reading its address once."""
+    address = address_key(sender)
+    channel, _, rest = address.partition(":")
+    return Identity(channel, _pseudonym(pepper, address), _region(channel, rest))
+
+
 def pseudonym(pepper: bytes, sender: str) -> str:
-    """HMAC-SHA256 of the sender's canonical address: stable per sender, not reversible without the pepper."""
-    return hmac.new(pepper, address_key(sender).encode(), hashlib.sha256).hexdigest()
+    """HMAC-SHA256 of the sender's canonical address, its first 128 bits in URL-safe base64 (22 characters):
+    stable per sender, not reversible without the pepper."""
+    return _pseudonym(pepper, address_key(sender))
+
+
+def _pseudonym(pepper: bytes, address: str) -> str:
+    mac = hmac.new(pepper, address.encode(), hashlib.sha256).digest()[:PSEUDONYM_BYTES]
+    return base64.urlsafe_b64encode(mac).decode().rstrip("=")
 
 
 def channel_of(sender: str) -> str:
@@ -40,10 +68,26 @@ def region_of(sender: str) -> str | None:
     """The country (ISO region code, "US", "PR", "GB"...) of a phone sender; None for other channels or a
     sender that is no number at all. A number of a shared plan with no region of its own (+1 555...) counts
     as its plan's main country."""
-    key = address_key(sender)
-    channel, _, number = key.partition(":")
+    channel, _, number = address_key(sender).partition(":")
+    return _region(channel, number)
+
+
+def _region(channel: str, number: str) -> str | None:
     if channel not in PHONE_CHANNELS:
         return None
+    # In the North American plan the area code fixes the region (+1 787 is Puerto Rico): look each up once.
+    if number.startswith("+1") and len(number) == 12:
+        return _region_of_area_code(number[:5])
+    return _region_of_number(number)
+
+
+@lru_cache(maxsize=1024)
+def _region_of_area_code(prefix: str) -> str | None:
+    """The region of the +1 numbers of area code `prefix` ("+1787"), from a number in it."""
+    return _region_of_number(prefix + "2000000")
+
+
+def _region_of_number(number: str) -> str | None:
     try:
         parsed = phonenumbers.parse(number)
     except phonenumbers.NumberParseException:

@@ -99,8 +99,11 @@ class Matcher:
                                            if not t.isdigit())
                            for lang, bag in bags.items()}
         self._correct_word = lru_cache(maxsize=_CACHE_SIZE)(self._correction)
+        # Most messages are a handful of words texters send again and again ("1", "hi", "menu"): keep the answer.
+        self.match = lru_cache(maxsize=_CACHE_SIZE)(self._match)  # type: ignore[method-assign]
+        self.language = lru_cache(maxsize=_CACHE_SIZE)(self._language)  # type: ignore[method-assign]
 
-    def match(self, message: str) -> Match | None:
+    def _match(self, message: str) -> Match | None:
         """The intent or topic `message` asks for, written as is or with typos; None if it asks for none."""
         tokens = tuple(message.split())
         if not tokens:
@@ -113,13 +116,20 @@ class Matcher:
                 best = fuzzy
         return best
 
+    def match(self, message: str) -> Match | None:  # replaced per instance by a cached _match (see __init__)
+        """The intent or topic `message` asks for, written as is or with typos; None if it asks for none."""
+        return self._match(message)
+
     def correct(self, message: str) -> str:
         """`message` with each word the flows do not know replaced by the one it is a typo of, if any."""
         return " ".join(self._correct_word(token) for token in message.split())
 
-    def language(self, message: str) -> str | None:
+    def language(self, message: str) -> str | None:  # replaced per instance by a cached _language
         """The language `message` is clearly written in: words of only one language's keywords, none of the
         other's. None when it does not say."""
+        return self._language(message)
+
+    def _language(self, message: str) -> str | None:
         tokens = set(message.split()) | set(self.correct(message).split())
         found = [lang for lang in LANGUAGES if tokens & self._exclusive[lang]]
         return found[0] if len(found) == 1 else None

@@ -59,8 +59,6 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("HOTLINE_PROGRAM_NAME", "Trafficking Help Lines",
             "The program's name, which the HELP reply gives (short-code rules): at most 40 characters of the basic "
             "SMS alphabet (no á í ó ú or curly quotes)."),
-    Setting("HOTLINE_DEDUPE_TTL", str(2 * DAY),
-            "Seconds a Twilio `MessageSid` is remembered, so a retried webhook gets the same reply."),
     Setting("HOTLINE_RATE_PER_MINUTE", "20",
             "Messages one sender may send in a minute; past that they get one notice, then no replies for "
             "`HOTLINE_RATE_PAUSE` seconds (emergency, suicide, HELP, STOP, START and DELETE are always answered)."),
@@ -123,8 +121,8 @@ def _numbers(values: Mapping[str, str]) -> list[str]:
         timeout = math.nan
     if not low <= timeout <= high:  # also refuses nan and inf
         found.append(f"set HOTLINE_REDIS_TIMEOUT to a number of seconds from {low} to {high} (e.g. 0.5)")
-    for name, least in (("HOTLINE_SESSION_TTL", 60), ("HOTLINE_OPTOUT_TTL", DAY), ("HOTLINE_DEDUPE_TTL", 60),
-                        ("HOTLINE_RATE_PER_MINUTE", 1), ("HOTLINE_RATE_PAUSE", 0)):
+    for name, least in (("HOTLINE_SESSION_TTL", 60), ("HOTLINE_OPTOUT_TTL", DAY), ("HOTLINE_RATE_PER_MINUTE", 1),
+                        ("HOTLINE_RATE_PAUSE", 0)):
         raw = values[name]
         if not raw.isdigit() or int(raw) < least:
             found.append(f"set {name} to a whole number of at least {least} (it is {raw!r})")

@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-import json
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 
 
 @dataclass(frozen=True)
@@ -27,27 +26,35 @@ class State:
     window_count: int = 0
     quiet_until: int = 0
 
-    def to_json(self) -> str:
-        """Compact JSON for storage."""
-        return json.dumps(asdict(self), separators=(",", ":"), sort_keys=True)
+    def pack(self) -> list[object]:
+        """The record as stored: a positional list, trailing defaults left out (a few dozen bytes in JSON)."""
+        values = [self.node, self.lang, int(self.opted_out), self.last_seen, self.local, self.window_start,
+                  self.window_count, self.quiet_until]
+        while values and values[-1] == _DEFAULTS[len(values) - 1]:
+            values.pop()
+        return values
 
     @classmethod
-    def from_json(cls, raw: str | bytes) -> State:
-        """Read a stored record; unknown fields (from a newer version) are ignored. ValueError when a field
-        cannot be read ("opted_out": "maybe"), so the caller replaces the record instead of guessing."""
-        data = json.loads(raw)
-        if not isinstance(data, dict):
-            raise ValueError("a state is a JSON object")
+    def unpack(cls, values: object) -> State:
+        """Read a stored record (positions a newer version added are ignored). ValueError when a field cannot
+        be read ("opted_out": "maybe"), so the caller replaces the record instead of guessing."""
+        if not isinstance(values, list):
+            raise ValueError("a state is a list")
+        node, lang, opted_out, last_seen, local, window_start, window_count, quiet_until = (
+            [*values, *_DEFAULTS[len(values):]][:len(_DEFAULTS)])
         return cls(
-            node=data.get("node") if isinstance(data.get("node"), str) else None,
-            lang=data.get("lang") if isinstance(data.get("lang"), str) else None,
-            opted_out=_flag(data.get("opted_out", False)),
-            last_seen=int(data.get("last_seen", 0)),
-            local=data.get("local") if isinstance(data.get("local"), str) else None,
-            window_start=int(data.get("window_start", 0)),
-            window_count=int(data.get("window_count", 0)),
-            quiet_until=int(data.get("quiet_until", 0)),
+            node=node if isinstance(node, str) else None,
+            lang=lang if isinstance(lang, str) else None,
+            opted_out=_flag(opted_out),
+            last_seen=int(last_seen),
+            local=local if isinstance(local, str) else None,
+            window_start=int(window_start),
+            window_count=int(window_count),
+            quiet_until=int(quiet_until),
         )
+
+
+_DEFAULTS: tuple[object, ...] = (None, None, 0, 0, None, 0, 0, 0)
 
 
 def _flag(value: object) -> bool:

@@ -1,24 +1,24 @@
-"""Conversation state in Redis, with compare-and-set, replay records for retried webhooks, and TTLs.
+"""Conversation state in Redis: one small key per conversation, compare-and-set, replays of retried webhooks.
 
-Key layout (the `{pid}` hash tag keeps one conversation's keys in one cluster slot, so the Lua script
-may touch both):
+    c:<pid>   STRING  "<version>:<JSON [state, recent...]>"
+              state:  the State, packed (a positional list, trailing defaults left out)
+              recent: up to RECENT messages already answered, newest first, each [digest of its id, when,
+                      the state it met], so a retry of any of them gets the same reply
+              TTL:    session_ttl, or optout_ttl while opted out; reset on every commit (sliding)
 
-    hb:{<pid>}:state   STRING  "<version>:<State JSON>"
-                       TTL: session_ttl, or optout_ttl while opted out; reset on every commit (sliding).
-    hb:{<pid>}:seen    HASH    <message id> -> {"before": <State JSON or null>, "at": <epoch seconds>}
-                       TTL: dedupe_ttl, reset on every commit; at most dedupe_cap fields.
+`pid` is an HMAC pseudonym computed elsewhere (`bot.identity`); nothing here holds a phone number, a message
+body or a ZIP code, and a message id only as a 48-bit digest. One key per conversation: nothing to keep in
+step, one slot in a Redis Cluster, and the replay records live exactly as long as the conversation.
 
-`pid` is an HMAC pseudonym computed elsewhere. Nothing here holds a phone number, a message body or a
-ZIP code: a replay record keeps the state a message met and when, and the reply is rebuilt from it.
-
-Round trips per message on a warm pooled connection: `load` 1 (a pipeline of GET + HGET) and `commit` 1
-(EVALSHA), so 2. A version conflict costs 2 more per retry. The first commit after the server lost its
-script cache (a restart, SCRIPT FLUSH) costs 2 more: redis-py answers NOSCRIPT with SCRIPT LOAD and
-repeats the EVALSHA.
+Round trips per message on a warm pooled connection: `load` 1 (GET) and `commit` 1 (EVALSHA of a script
+that runs GET and SET), so 2, as a GET and a SET would. A version conflict costs 2 more per retry. The first
+commit after the server lost its script cache (a restart, SCRIPT FLUSH, a failover) costs 1 more.
 """
 
 from __future__ import annotations
 
+import base64
+import hashlib
 import json
 
 import fakeredis
@@ -26,78 +26,59 @@ import redis
 from redis.backoff import NoBackoff
 from redis.retry import Retry
 
-from bot.conversation import Replay, Snapshot
+from bot.conversation import Recent, Replay, Snapshot
 from bot.state import State
 
-# Compare-and-set in one atomic step. KEYS: state, seen.
-# ARGV: expected version, "erase" or "save", state JSON, state TTL, message id, replay JSON, seen TTL, cap.
-# The version is parsed from the "<version>:" prefix, so the script needs no cjson. A record that is not
-# ours to read (hand-edited, of the wrong type) has version -1, as `load` says: the save replaces it.
+RECENT = 3  # messages whose retries are recognised: Twilio retries within seconds, never several messages late
+CORRUPT = -1  # the version of a record that cannot be read: the next save replaces it
+HEALTH_KEY, HEALTH_TTL = "hb:{health}:check", 30  # the health check's own key; it never holds a texter's data
+
+# Compare-and-set in one atomic step. KEYS: the conversation. ARGV: expected version, then "erase", or the
+# document (JSON) and its TTL. The version is read from the "<version>:" prefix, so the script needs no cjson.
+# A record that is not ours to read (not a string, no version) has version -1, as `load` says: a save replaces it.
 _COMMIT = """
+local current = redis.pcall('GET', KEYS[1])
 local version = 0
-local kind = redis.call('TYPE', KEYS[1]).ok
-if kind == 'string' then
-  local current = redis.call('GET', KEYS[1])
+if type(current) == 'table' and current.err then
+  version = -1
+elseif current then
   local colon = string.find(current, ':', 1, true)
   version = (colon and tonumber(string.sub(current, 1, colon - 1))) or -1
-elseif kind ~= 'none' then
-  version = -1
 end
 if version ~= tonumber(ARGV[1]) then
   return 0
 end
 if ARGV[2] == 'erase' then
-  redis.call('DEL', KEYS[1], KEYS[2])
+  redis.call('DEL', KEYS[1])
   return 1
 end
-local seen_kind = redis.call('TYPE', KEYS[2]).ok
-if seen_kind ~= 'hash' and seen_kind ~= 'none' then
-  redis.call('DEL', KEYS[2])
-end
-if kind ~= 'string' and kind ~= 'none' then
-  redis.call('DEL', KEYS[1])
-end
-redis.call('SET', KEYS[1], string.format('%d:%s', math.max(version, 0) + 1, ARGV[3]), 'EX', ARGV[4])
-if redis.call('HLEN', KEYS[2]) >= tonumber(ARGV[8]) then
-  redis.call('DEL', KEYS[2])
-end
-redis.call('HSET', KEYS[2], ARGV[5], ARGV[6])
-redis.call('EXPIRE', KEYS[2], ARGV[7])
+redis.call('SET', KEYS[1], (math.max(version, 0) + 1) .. ':' .. ARGV[2], 'EX', ARGV[3])
 return 1
 """
+_COMMIT_SHA = hashlib.sha1(_COMMIT.encode()).hexdigest()
 
 
-CORRUPT = -1  # the version of a record that cannot be read (see _state)
-HEALTH_KEY, HEALTH_TTL = "hb:{health}:check", 30  # the health check's own key; it never holds a texter's data
+def key(pid: str) -> str:
+    """The key of a conversation."""
+    return f"c:{pid}"
 
 
-def state_key(pid: str) -> str:
-    """The key of a conversation's state."""
-    return f"hb:{{{pid}}}:state"
-
-
-def seen_key(pid: str) -> str:
-    """The key of a conversation's answered message ids."""
-    return f"hb:{{{pid}}}:seen"
+def digest(message_id: str) -> str:
+    """A message id as kept in the replay records: 48 bits, enough to tell apart the last few messages."""
+    return base64.urlsafe_b64encode(hashlib.blake2b(message_id.encode(), digest_size=6).digest()).decode()
 
 
 class RedisStore:
-    """The `bot.conversation.Store` on Redis (or on the embedded fakeredis, with the same code)."""
+    """The `bot.conversation.Store` on Redis, a Redis Cluster, or the embedded fakeredis (the same code)."""
 
-    def __init__(
-        self, client: redis.Redis, session_ttl: int, optout_ttl: int, dedupe_ttl: int, dedupe_cap: int = 100
-    ) -> None:
-        """Use `client`; TTLs in seconds; `dedupe_cap` bounds the answered ids kept per conversation."""
-        for name, value in (("session_ttl", session_ttl), ("optout_ttl", optout_ttl),
-                            ("dedupe_ttl", dedupe_ttl), ("dedupe_cap", dedupe_cap)):
+    def __init__(self, client: redis.Redis, session_ttl: int, optout_ttl: int) -> None:
+        """Use `client`; TTLs in seconds."""
+        for name, value in (("session_ttl", session_ttl), ("optout_ttl", optout_ttl)):
             if value < 1:  # SET EX 0 is an error, and a key without a TTL must never be written
                 raise ValueError(f"{name} must be at least 1, got {value}")
         self.client = client
         self.session_ttl = session_ttl
         self.optout_ttl = optout_ttl
-        self.dedupe_ttl = dedupe_ttl
-        self.dedupe_cap = dedupe_cap
-        self._commit = client.register_script(_COMMIT)
 
     def ping(self) -> bool:
         """True when the server takes a write (for /healthz): a short-lived key, so an out-of-memory or
@@ -105,34 +86,72 @@ class RedisStore:
         return bool(self.client.set(HEALTH_KEY, "1", ex=HEALTH_TTL))
 
     def load(self, pid: str, message_id: str) -> Snapshot:
-        """Read the conversation of `pid` and whether `message_id` was already handled, in one round trip."""
-        pipe = self.client.pipeline(transaction=False)  # two reads, no MULTI: the version guards the write
-        pipe.get(state_key(pid))
-        pipe.hget(seen_key(pid), message_id)
-        raw_state, raw_replay = pipe.execute(raise_on_error=False)  # a key of the wrong type is an answer too
-        if isinstance(raw_state, redis.ConnectionError | redis.TimeoutError):
-            raise raw_state
-        state, version = _state(raw_state)
-        replay = _replay(raw_replay) if isinstance(raw_replay, str | bytes) else None
-        return Snapshot(state, version, replay)
+        """Read the conversation of `pid` and whether `message_id` was already answered, in one round trip."""
+        try:
+            raw = self.client.get(key(pid))
+        except redis.ResponseError:  # WRONGTYPE: someone stored something else under the key
+            return Snapshot(None, CORRUPT)
+        if raw is None:
+            return Snapshot(None, 0)
+        version, state, recent = _read(raw)
+        mine = digest(message_id)
+        replay = next((_replay(entry) for entry in recent if entry.digest == mine), None)
+        return Snapshot(state, version, replay, recent)
 
     def commit(self, pid: str, snapshot: Snapshot, message_id: str, new_state: State | None, now: int) -> bool:
-        """Save `new_state` (None: erase both keys) if the version is still `snapshot`'s; False on a conflict."""
+        """Save `new_state` (None: erase) if the version is still `snapshot`'s; False on a conflict."""
         if new_state is None:
             # Erasing leaves nothing behind, not even this message id: a retry of it meets a new conversation.
-            args: list[str | int] = [snapshot.version, "erase"]
+            args: tuple[object, ...] = (snapshot.version, "erase")
         else:
-            before = snapshot.state.to_json() if snapshot.state is not None else "null"
+            before = snapshot.state.pack() if snapshot.state is not None else None
+            recent = (Recent(digest(message_id), int(now), before), *snapshot.recent)[:RECENT]
+            document = [new_state.pack(), *([r.digest, r.at, r.before] for r in recent)]
             ttl = self.optout_ttl if new_state.opted_out else self.session_ttl  # an opt-out outlives idling
-            # A hash grows with every distinct message until its TTL lapses, and each commit slides that TTL,
-            # so a steady flood from one sender would grow it without bound. Twilio retries arrive within
-            # minutes, so dropping the whole hash when it is full only risks re-answering a retry that races
-            # the reset, and keeps memory per conversation bounded.
-            args = [snapshot.version, "save", new_state.to_json(), ttl, message_id,
-                    f'{{"before":{before},"at":{int(now)}}}', self.dedupe_ttl, self.dedupe_cap]
+            args = (snapshot.version, json.dumps(document, separators=(",", ":"), ensure_ascii=False), ttl)
         # Safe under the client's retry: if a timed-out EVALSHA did run, the repeat fails the version check
         # and `run` reloads and finds the replay record.
-        return bool(self._commit(keys=[state_key(pid), seen_key(pid)], args=args))
+        return bool(self._evalsha(key(pid), *args))
+
+    def _evalsha(self, conversation_key: str, *args: object) -> object:
+        """The commit script by its SHA, loading it first when the server does not have it (yet)."""
+        try:
+            return self.client.evalsha(_COMMIT_SHA, 1, conversation_key, *args)
+        except redis.exceptions.NoScriptError:
+            return self.client.eval(_COMMIT, 1, conversation_key, *args)
+
+
+def _replay(entry: Recent) -> Replay | None:
+    """How to answer a retry of a message lately answered (None if its record cannot be read: then the retry
+    is answered as a new message)."""
+    try:
+        return Replay(State.unpack(entry.before) if entry.before is not None else None, entry.at)
+    except (ValueError, TypeError):
+        return None
+
+
+def _read(raw: str | bytes) -> tuple[int, State | None, tuple[Recent, ...]]:
+    """A stored record: its version, state and replay records. What cannot be read is CORRUPT (never fatal:
+    the texter is answered as a new conversation, and the save replaces the record, with a TTL)."""
+    text = raw.decode() if isinstance(raw, bytes) else raw
+    prefix, _, body = text.partition(":")
+    try:
+        version = int(prefix)
+    except ValueError:
+        return CORRUPT, None, ()
+    try:
+        state_values, *entries = json.loads(body)
+        state = State.unpack(state_values)
+    except (ValueError, TypeError, AttributeError):
+        return version, None, ()
+    recent = []
+    for entry in entries:
+        try:
+            found, at, before = entry
+            recent.append(Recent(str(found), int(at), before if isinstance(before, list) else None))
+        except (ValueError, TypeError):
+            continue  # a record this version cannot read: that message is answered as new if it comes again
+    return version, state, tuple(recent)
 
 
 def connect(url: str, timeout: float) -> redis.Redis:
@@ -152,36 +171,3 @@ def connect(url: str, timeout: float) -> redis.Redis:
 def embedded() -> redis.Redis:
     """An in-process Redis (fakeredis, with Lua) on its own server: forgets everything when the process ends."""
     return fakeredis.FakeRedis(server=fakeredis.FakeServer())
-
-
-def _text(raw: str | bytes) -> str:
-    """A reply as text, whether or not the client decodes responses."""
-    return raw.decode() if isinstance(raw, bytes) else raw
-
-
-def _state(raw: object) -> tuple[State | None, int]:
-    """A stored state and its version; a record that cannot be read is CORRUPT, so the next save replaces it
-    (never fatal: the texter is answered as a new conversation, and the new record gets a TTL)."""
-    if raw is None:
-        return None, 0
-    if not isinstance(raw, str | bytes):  # WRONGTYPE: someone stored something else under the key
-        return None, CORRUPT
-    prefix, _, body = _text(raw).partition(":")
-    try:
-        version = int(prefix)
-    except ValueError:
-        return None, CORRUPT
-    try:
-        return State.from_json(body), version
-    except (ValueError, TypeError, AttributeError):
-        return None, version
-
-
-def _replay(raw: str | bytes) -> Replay | None:
-    """Read a replay record (None when it cannot be read: the message is then answered as new)."""
-    try:
-        record = json.loads(raw)
-        before = record["before"]
-        return Replay(State.from_json(json.dumps(before)) if before is not None else None, int(record["at"]))
-    except (ValueError, TypeError, KeyError, AttributeError):
-        return None

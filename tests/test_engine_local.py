@@ -23,7 +23,7 @@ def on_results(query: str | None = HOUSTON.to_str()) -> State:
 def test_a_zip_code_from_anywhere_shows_the_results_and_keeps_the_query_not_the_zip():
     outcome = step(FLOWS, State(node="talk", lang="en", last_seen=NOW - 60), "77002", NOW)
     assert outcome.state.node == RESULTS and "Houston, TX" in outcome.replies[0]
-    assert "77002" not in outcome.state.local and "77002" not in outcome.state.to_json()
+    assert "77002" not in outcome.state.local and "77002" not in str(outcome.state.pack())
     assert Query.from_str(outcome.state.local).place.state == "TX"
 
 
@@ -66,4 +66,4 @@ def test_a_need_word_away_from_the_results_is_not_a_need():
 
 
 def test_a_stored_local_that_is_not_text_is_dropped():
-    assert State.from_json('{"node":"local_found","local":42}').local is None
+    assert State.unpack(["local_found", "en", 0, 1, 42]).local is None

@@ -14,9 +14,9 @@ from redis.retry import Retry
 from bot.conversation import Outcome, Replay, Snapshot, run
 from bot.identity import pseudonym
 from bot.state import State
-from bot.store import RedisStore, connect, embedded, seen_key, state_key
+from bot.store import CORRUPT, RECENT, RedisStore, connect, digest, embedded, key
 
-SESSION, OPTOUT, DEDUPE = 3600, 365 * 86400, 2 * 86400
+SESSION, OPTOUT = 3600, 365 * 86400
 PHONE = "+1 (555) 867-5309"
 PID = pseudonym(b"test pepper", PHONE)
 MENU = State(node="menu", lang="en", last_seen=100)
@@ -25,7 +25,7 @@ MENU = State(node="menu", lang="en", last_seen=100)
 @pytest.fixture
 def store() -> RedisStore:
     """A store on a fresh embedded server."""
-    return RedisStore(embedded(), SESSION, OPTOUT, DEDUPE, dedupe_cap=5)
+    return RedisStore(embedded(), SESSION, OPTOUT)
 
 
 def counting(state: State, at: int) -> Outcome:
@@ -42,12 +42,12 @@ def erasing(state: State, at: int) -> Outcome:
 def everything(client: redis.Redis) -> dict[str, object]:
     """Every key and its value (strings and hashes), decoded."""
     found: dict[str, object] = {}
-    for key in client.scan_iter():
-        name = key.decode()
-        if client.type(key) == b"hash":
-            found[name] = {f.decode(): v.decode() for f, v in client.hgetall(key).items()}
+    for stored in client.scan_iter():
+        name = stored.decode()
+        if client.type(stored) == b"hash":
+            found[name] = {f.decode(): v.decode() for f, v in client.hgetall(stored).items()}
         else:
-            found[name] = client.get(key).decode()
+            found[name] = client.get(stored).decode()
     return found
 
 
@@ -57,16 +57,16 @@ def test_unknown_conversation_loads_empty_at_version_0(store: RedisStore) -> Non
 
 def test_commit_then_load_round_trips_state_and_counts_versions(store: RedisStore) -> None:
     assert store.commit(PID, store.load(PID, "m1"), "m1", MENU, 100)
-    assert store.load(PID, "m2") == Snapshot(MENU, 1)
-    moved = replace(MENU, node="legal", last_seen=160)
+    assert store.load(PID, "m2").state == MENU and store.load(PID, "m2").version == 1
+    moved = replace(MENU, node="legal", last_seen=160, local='["TX",null,29.8,-95.4,"Houston, TX",null,0]')
     assert store.commit(PID, store.load(PID, "m2"), "m2", moved, 160)
-    assert store.load(PID, "m3") == Snapshot(moved, 2)
-    assert store.client.get(state_key(PID)) == f"2:{moved.to_json()}".encode()
+    assert store.load(PID, "m3").state == moved and store.load(PID, "m3").version == 2
+    assert store.client.get(key(PID)).startswith(b"2:[")
 
 
-def test_keys_carry_the_pseudonym_as_a_hash_tag() -> None:
-    assert state_key("abc") == "hb:{abc}:state"
-    assert seen_key("abc") == "hb:{abc}:seen"
+def test_one_short_key_per_conversation() -> None:
+    assert pseudonym(b"test pepper", "+15558675309") == PID and len(PID) == 22  # 128 bits, URL-safe base64
+    assert key(PID) == f"c:{PID}"
 
 
 @pytest.mark.parametrize(("case", "new_state"), [
@@ -87,7 +87,7 @@ def test_snapshot_ahead_of_an_empty_conversation_is_refused(store: RedisStore, v
     assert everything(store.client) == {}
 
 
-def test_erase_removes_both_keys_and_does_not_record_the_message(store: RedisStore) -> None:
+def test_erase_removes_the_key_and_does_not_record_the_message(store: RedisStore) -> None:
     store.commit(PID, store.load(PID, "m1"), "m1", MENU, 100)
     assert store.commit(PID, store.load(PID, "m2"), "m2", None, 101)
     assert everything(store.client) == {}
@@ -101,45 +101,65 @@ def test_replay_record_is_the_state_met_and_when(store: RedisStore, before: Stat
     store.commit(PID, store.load(PID, "m1"), "m1", replace(MENU, node="next"), at)
     assert store.load(PID, "m1").replay == Replay(before, at)
     assert store.load(PID, "m2").replay is None
-    record = json.loads(store.client.hget(seen_key(PID), "m1"))
-    assert set(record) == {"before", "at"}  # no reply text, no body
+    stored = store.client.get(key(PID)).decode()
+    assert "m1" not in stored and digest("m1") in stored  # a digest of the id, no reply text, no body
 
 
-@pytest.mark.parametrize(("new_state", "state_ttl"), [
+@pytest.mark.parametrize(("new_state", "ttl"), [
     (MENU, SESSION),
     (replace(MENU, opted_out=True), OPTOUT),  # an opt-out must outlive an idle conversation
 ])
-def test_every_key_gets_its_ttl(store: RedisStore, new_state: State, state_ttl: int) -> None:
+def test_the_key_gets_its_ttl(store: RedisStore, new_state: State, ttl: int) -> None:
     store.commit(PID, store.load(PID, "m1"), "m1", new_state, 100)
-    assert store.client.ttl(state_key(PID)) == state_ttl
-    assert store.client.ttl(seen_key(PID)) == DEDUPE
+    assert store.client.ttl(key(PID)) == ttl
 
 
-def test_ttls_slide_and_follow_opt_out_and_opt_in(store: RedisStore) -> None:
+def test_the_ttl_slides_and_follows_opt_out_and_opt_in(store: RedisStore) -> None:
     steps = [("m1", MENU, SESSION), ("m2", replace(MENU, opted_out=True), OPTOUT), ("m3", MENU, SESSION)]
-    for message_id, new_state, state_ttl in steps:
-        store.client.expire(state_key(PID), 5)  # time has passed since the last message
-        store.client.expire(seen_key(PID), 5)
+    for message_id, new_state, ttl in steps:
+        store.client.expire(key(PID), 5)  # time has passed since the last message
         assert store.commit(PID, store.load(PID, message_id), message_id, new_state, 100)
-        assert store.client.ttl(state_key(PID)) == state_ttl
-        assert store.client.ttl(seen_key(PID)) == DEDUPE
+        assert store.client.ttl(key(PID)) == ttl
 
 
-def test_seen_hash_is_capped_by_starting_over(store: RedisStore) -> None:
-    sizes = []
-    for n in range(1, 13):
-        message_id = f"m{n}"
-        assert store.commit(PID, store.load(PID, message_id), message_id, MENU, n)
-        sizes.append(store.client.hlen(seen_key(PID)))
-        assert store.load(PID, message_id).replay == Replay(MENU if n > 1 else None, n)
-    assert sizes == [1, 2, 3, 4, 5, 1, 2, 3, 4, 5, 1, 2]  # cap 5: never more, newest always kept
+def test_the_last_few_messages_are_kept_for_replays_and_no_more(store: RedisStore) -> None:
+    states = [replace(MENU, node=str(n)) for n in range(8)]
+    for n in range(1, 8):
+        assert store.commit(PID, store.load(PID, f"m{n}"), f"m{n}", states[n], n)
+    for n in range(1, 8):
+        expected = Replay(states[n - 1], n) if n > 7 - RECENT else None
+        assert store.load(PID, f"m{n}").replay == expected, n
+    assert len(store.load(PID, "next").recent) == RECENT
 
 
-@pytest.mark.parametrize("setting", ["session_ttl", "optout_ttl", "dedupe_ttl", "dedupe_cap"])
-def test_ttls_and_cap_must_be_positive(setting: str) -> None:
-    values = {"session_ttl": 1, "optout_ttl": 1, "dedupe_ttl": 1, "dedupe_cap": 1, setting: 0}
+@pytest.mark.parametrize("setting", ["session_ttl", "optout_ttl"])
+def test_ttls_must_be_positive(setting: str) -> None:
+    values = {"session_ttl": 1, "optout_ttl": 1, setting: 0}
     with pytest.raises(ValueError, match=setting):
         RedisStore(embedded(), **values)
+
+
+@pytest.mark.parametrize(("raw", "version"), [
+    (b"garbage", CORRUPT),
+    (b"x:[]", CORRUPT),
+    (b"3:{not json", 3),
+    (b"3:[1,2]", 3),
+    (b'3:[["menu","en","maybe"]]', 3),
+])
+def test_a_record_that_cannot_be_read_is_new_and_replaceable(store: RedisStore, raw: bytes, version: int) -> None:
+    store.client.set(key(PID), raw)
+    snapshot = store.load(PID, "m1")
+    assert (snapshot.state, snapshot.version) == (None, version)
+    assert store.commit(PID, snapshot, "m1", MENU, 100)
+    assert store.load(PID, "m2").state == MENU and store.client.ttl(key(PID)) == SESSION
+
+
+def test_a_key_of_the_wrong_type_is_replaced(store: RedisStore) -> None:
+    store.client.hset(key(PID), "x", "y")
+    snapshot = store.load(PID, "m1")
+    assert snapshot == Snapshot(None, CORRUPT)
+    assert store.commit(PID, snapshot, "m1", MENU, 100)
+    assert store.client.type(key(PID)) == b"string"
 
 
 def test_nothing_stored_holds_the_number_body_or_zip(store: RedisStore) -> None:
@@ -157,13 +177,14 @@ def test_nothing_stored_holds_the_number_body_or_zip(store: RedisStore) -> None:
 
 
 def test_store_works_with_a_decoding_client() -> None:
-    store = RedisStore(fakeredis.FakeRedis(server=fakeredis.FakeServer(), decode_responses=True), 60, 60, 60)
+    store = RedisStore(fakeredis.FakeRedis(server=fakeredis.FakeServer(), decode_responses=True), 60, 60)
     store.commit(PID, store.load(PID, "m1"), "m1", MENU, 100)
-    assert store.load(PID, "m1") == Snapshot(MENU, 1, Replay(None, 100))
+    loaded = store.load(PID, "m1")
+    assert (loaded.state, loaded.version, loaded.replay) == (MENU, 1, Replay(None, 100))
 
 
 def test_embedded_servers_are_separate() -> None:
-    first, second = RedisStore(embedded(), 60, 60, 60), RedisStore(embedded(), 60, 60, 60)
+    first, second = RedisStore(embedded(), 60, 60), RedisStore(embedded(), 60, 60)
     first.commit(PID, first.load(PID, "m1"), "m1", MENU, 100)
     assert second.load(PID, "m1") == Snapshot(None, 0)
 
@@ -189,7 +210,8 @@ DELIVERIES = [
 def test_run_answers_each_message_once_and_replays_retries(store: RedisStore) -> None:
     replies = [run(store, PID, message_id, 1000 + n, counting).replies for n, (message_id, _) in enumerate(DELIVERIES)]
     assert replies == [(reply,) for _, reply in DELIVERIES]
-    assert store.load(PID, "next") == Snapshot(State(node="3", last_seen=1004), 3)
+    loaded = store.load(PID, "next")
+    assert (loaded.state, loaded.version) == (State(node="3", last_seen=1004), 3)
 
 
 def test_run_retries_after_losing_a_race(store: RedisStore) -> None:

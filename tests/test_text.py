@@ -1,8 +1,11 @@
 """Keyword folding and SMS segment counting."""
 
+import gsm0338  # noqa: F401  (registers the codec the fast count is checked against)
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
-from bot.text import contains_phrase, fill, normalise, segments
+from bot.text import contains_phrase, fill, gsm7_units, normalise, segments
 
 
 @pytest.mark.parametrize(("raw", "folded"), [
@@ -73,3 +76,21 @@ def test_segments_are_counted_as_carriers_do(body, encoding, count):
 ])
 def test_fill_puts_values_in_their_placeholders(template, values, text):
     assert fill(template, **values) == text
+
+
+def _codec_units(text: str) -> int | None:
+    """The septets the gsm0338 codec itself counts (slow: a character at a time in Python)."""
+    try:
+        return len(text.encode("gsm03.38"))
+    except UnicodeEncodeError:
+        return None
+
+
+def test_every_character_costs_what_the_gsm_codec_says():
+    assert [gsm7_units(chr(c)) for c in range(0x3000)] == [_codec_units(chr(c)) for c in range(0x3000)]
+
+
+@given(st.text(alphabet=st.characters(max_codepoint=0x3000) | st.sampled_from("€{}[]~|^\\ñÑáéíóúü¿¡😀\n\f"),
+               max_size=700))
+def test_any_text_costs_what_the_gsm_codec_says(text):
+    assert gsm7_units(text) == _codec_units(text)

@@ -236,7 +236,7 @@ def test_broken_flows_still_give_the_page_and_the_hotline(tmp_path: Path) -> Non
 def stored(app: Flask, token: str) -> bytes | None:
     """The raw stored state of the conversation of `token`."""
     pid = pseudonym(PEPPER.encode(), tokens.sender(token))
-    return app.extensions["hotline"].store.client.get(store.state_key(pid))
+    return app.extensions["hotline"].store.client.get(store.key(pid))
 
 
 def test_a_retry_with_the_same_id_gets_the_same_reply_and_does_not_advance(app: Flask, client: FlaskClient) -> None:
@@ -268,7 +268,7 @@ def test_the_token_is_pseudonymised_with_the_pepper_like_a_phone_number(app: Fla
     reply_of(say(client, token, text, "m2"))
     redis = app.extensions["hotline"].store.client
     keys = redis.keys("*")
-    assert store.state_key(pseudonym(PEPPER.encode(), f"web:{token}")).encode() in keys
+    assert store.key(pseudonym(PEPPER.encode(), f"web:{token}")).encode() in keys
     dump = b" ".join(keys + [redis.dump(key) or b"" for key in keys])
     for secret in (token, token.split(".")[0], token.split(".")[1], "Rosalind", "90210"):
         assert secret.encode() not in dump, secret

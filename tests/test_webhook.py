@@ -10,6 +10,7 @@ import base64
 import hashlib
 import hmac
 import itertools
+import json
 import tempfile
 import time
 import xml.etree.ElementTree as ET
@@ -319,11 +320,11 @@ def test_unsafe_settings_refuse_to_start_saying_what_to_set(overrides: dict[str,
 
 def stored_state(app: Flask, sender: str) -> tuple[int, State] | None:
     """The stored (version, state) of `sender`'s conversation, read straight from the store."""
-    raw_state = app.extensions["hotline"].store.client.get(store.state_key(pseudonym(PEPPER.encode(), sender)))
+    raw_state = app.extensions["hotline"].store.client.get(store.key(pseudonym(PEPPER.encode(), sender)))
     if raw_state is None:
         return None
     version, _, body = raw_state.decode().partition(":")
-    return int(version), State.from_json(body)
+    return int(version), State.unpack(json.loads(body)[0])
 
 
 def test_duplicate_message_sid_gets_the_same_reply_and_does_not_advance(app: Flask, client: FlaskClient) -> None:
@@ -410,3 +411,23 @@ def test_only_post(client: FlaskClient) -> None:
 def test_a_request_far_larger_than_twilio_sends_is_refused_before_it_is_read(client: FlaskClient) -> None:
     response = post(client, inbound(body="x" * 100_000))
     assert response.status_code == 413
+
+
+def test_the_twiml_written_by_hand_is_what_twilios_library_writes() -> None:
+    """The webhook writes TwiML directly (much cheaper); for every text the bot can send it is byte for byte
+    what twilio's MessagingResponse writes."""
+    from twilio.twiml.messaging_response import MessagingResponse
+
+    from bot.channels.twilio_sms import twiml
+    from bot.fallback import STATIC_REPLY
+    from bot.flow import load_flows
+    from bot.flow.checks import every_reply
+    from bot.settings import REPO_FLOWS
+
+    app = Flask(__name__)
+    with app.app_context():
+        for text in [STATIC_REPLY, *(t for _, _, t in every_reply(load_flows(REPO_FLOWS).nodes)), None, ""]:
+            expected = MessagingResponse()
+            if text:
+                expected.message(text)
+            assert twiml(text).get_data(as_text=True) == str(expected)

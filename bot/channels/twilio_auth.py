@@ -28,13 +28,18 @@ ID_SHAPES = {  # parameter -> its shape, when the request carries it
 
 MAX_FIELDS = 120  # Twilio sends a few dozen fields (up to 10 media URLs among them)
 MAX_QUERY = 2048  # bytes: Twilio's own connection overrides (#rc=...) are a few dozen
+SCAN_FROM = 1024  # bytes: a smaller body cannot hold enough fields to cost anything worth counting
 
 
 def oversized() -> bool:
     """A request far larger than any Twilio sends, told apart from the raw bytes before anything is parsed:
     a form of thousands of fields would cost CPU to parse and to check a signature over (issue 7)."""
+    if len(request.query_string) > MAX_QUERY:
+        return True
+    if (request.content_length or 0) <= SCAN_FROM:
+        return False
     body = request.get_data(cache=True)  # kept: the form is parsed from it later
-    return body.count(b"&") + 1 > MAX_FIELDS or len(request.query_string) > MAX_QUERY
+    return body.count(b"&") + 1 > MAX_FIELDS
 
 
 def from_twilio() -> bool:

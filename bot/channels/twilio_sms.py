@@ -6,10 +6,11 @@ with TwiML holding at most one <Message>. It never logs the sender or the body.
 
 from __future__ import annotations
 
+import re
 import time
+from xml.sax.saxutils import escape
 
 from flask import Blueprint, Response, current_app, request
-from twilio.twiml.messaging_response import MessagingResponse
 
 from bot.channels.twilio_auth import from_twilio, oversized
 
@@ -39,8 +40,20 @@ def sms() -> Response | tuple[str, int]:
 
 
 def twiml(reply: str | None) -> Response:
-    """TwiML with exactly one <Message> holding `reply`, or an empty <Response/> (send nothing) for None."""
-    response = MessagingResponse()
-    if reply:
-        response.message(reply)
-    return Response(str(response), mimetype="text/xml")
+    """TwiML with exactly one <Message> holding `reply`, or an empty <Response/> (send nothing) for None.
+
+    Written directly (what twilio's MessagingResponse writes, at a fraction of the cost: it builds an
+    ElementTree per reply); tests parse it back and compare it with MessagingResponse's."""
+    if not reply:
+        return Response(EMPTY, mimetype="text/xml")
+    return Response(f"{_HEAD}<Response><Message>{escape(_xml_safe(reply))}</Message></Response>", mimetype="text/xml")
+
+
+_HEAD = '<?xml version="1.0" encoding="UTF-8"?>'
+EMPTY = f"{_HEAD}<Response />"
+# Characters XML 1.0 cannot hold (what ElementTree would write and a parser would then refuse).
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+
+
+def _xml_safe(text: str) -> str:
+    return _NOT_XML.sub("\ufffd", text)

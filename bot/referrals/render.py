@@ -17,7 +17,8 @@ from bot.referrals.directory import Directory
 from bot.referrals.model import Phone, PhoneType, Service, Tier, Words
 from bot.referrals.phones import tappable
 from bot.referrals.search import Query, Result, search
-from bot.referrals.sms import gsm_units, segment_count
+from bot.text import gsm7_units as gsm_units
+from bot.text import segments
 
 MAX_SEGMENTS = 3
 GSM_LIMIT = 3 * 153  # GSM-7 units in 3 segments
@@ -100,7 +101,7 @@ def fits_alone(words: Words, service: Service, lang: str) -> bool:
     (Without the needs hint, which the renderer leaves out when a single entry does not fit with it.)
     """
     entry = entry_text(words, Result(service, Tier.NATIONAL, None, False), lang)
-    return segment_count(_worst_page(words, entry, lang)) <= MAX_SEGMENTS
+    return segments(_worst_page(words, entry, lang)).count <= MAX_SEGMENTS
 
 
 class FitCheck:
@@ -185,7 +186,7 @@ def _layout(words: Words, header: str, entries: list[str], closed: bool, more: b
 
 
 def _fits(words: Words, header: str, entries: list[str], closed: bool, more: bool, hint: str, lang: str) -> bool:
-    return segment_count(_layout(words, header, entries, closed, more, hint, lang)) <= MAX_SEGMENTS
+    return segments(_layout(words, header, entries, closed, more, hint, lang)).count <= MAX_SEGMENTS
 
 
 def _shortened(words: Words, header: str, result: Result, closed: bool, more: bool, lang: str) -> str:

@@ -8,6 +8,7 @@ confirmed and kept in the spool, and applied as soon as Redis is back, before th
 from __future__ import annotations
 
 import itertools
+import json
 import threading
 import time
 from collections.abc import Callable, Iterator
@@ -21,7 +22,8 @@ from bot.fallback import STATIC_REPLY
 from bot.hotline import Hotline
 from bot.identity import pseudonym
 from bot.spool import Action
-from bot.store import seen_key, state_key
+from bot.state import State
+from bot.store import key
 from tests.redis_server import RedisServer, free_port
 
 pytestmark = pytest.mark.faults
@@ -58,7 +60,12 @@ def send(hotline: Hotline, sender: str, text: str) -> tuple[str | None, float]:
 
 def stored(server: RedisServer, sender: str) -> bytes | None:
     """The raw stored state of `sender`'s conversation."""
-    return server.client().get(state_key(pseudonym(PEPPER.encode(), sender)))
+    return server.client().get(key(pseudonym(PEPPER.encode(), sender)))
+
+
+def opted_out(server: RedisServer, sender: str) -> bool:
+    """Whether the stored conversation of `sender` is opted out."""
+    return State.unpack(json.loads(stored(server, sender).partition(b":")[2])[0]).opted_out
 
 
 def break_by_pausing(server: RedisServer) -> Callable[[], None]:
@@ -119,11 +126,11 @@ def test_redis_trouble_answers_fast_and_keeps_every_opt_out_and_erasure(
     heal()
     assert send(hotline, STOPPING, "hi")[0] is None  # the spool was applied before this was answered
     assert hotline.spool.pending() == []
-    assert b'"opted_out":true' in stored(server, STOPPING)
+    assert opted_out(server, STOPPING)
     client = server.client()
     erased = pseudonym(PEPPER.encode(), ERASING)
     if fault is not break_by_stopping:  # (a restarted Redis lost everything anyway: nothing to erase)
-        assert client.exists(state_key(erased), seen_key(erased)) == 0
+        assert client.exists(key(erased)) == 0
     assert all(client.ttl(key) > 0 for key in client.scan_iter())
 
 
@@ -149,7 +156,7 @@ def test_the_spool_is_applied_by_the_health_check_without_waiting_for_a_message(
     heal()
     response = health.get("/healthz")
     assert response.status_code == 200 and response.json["spooled"] == 0
-    assert b'"opted_out":true' in stored(server, STOPPING)
+    assert opted_out(server, STOPPING)
 
 
 @pytest.mark.parametrize("fault", [break_by_filling, break_by_read_only], ids=["out of memory", "read-only"])
@@ -168,12 +175,12 @@ def test_healthz_says_503_when_redis_answers_but_takes_no_write(server: RedisSer
 
 CORRUPT = {  # what a hand edit or a stray tool could leave under a conversation's keys
     "not our format": b"garbage",
-    "a version that is no number": b"x:{}",
+    "a version that is no number": b"x:[]",
     "state that is not JSON": b"3:{not json",
     "state that is JSON but not a record": b"3:[1,2]",
-    "opted_out as the text false": b'3:{"node":"menu","lang":"en","opted_out":"false","last_seen":1}',
-    "opted_out that says nothing": b'3:{"node":"menu","opted_out":"maybe"}',
-    "last_seen that is no number": b'3:{"node":"menu","last_seen":"yesterday"}',
+    "opted_out as the text false": b'3:[["menu","en","false",1]]',
+    "opted_out that says nothing": b'3:[["menu","en","maybe"]]',
+    "last_seen that is no number": b'3:[["menu","en",0,"yesterday"]]',
 }
 
 
@@ -182,29 +189,27 @@ def test_a_corrupt_record_is_replaced_with_a_ttl_never_fatal(server: RedisServer
                                                               value: bytes) -> None:
     client = server.client()
     pid = pseudonym(PEPPER.encode(), STAYING)
-    client.set(state_key(pid), value)  # no TTL, as a hand edit leaves it
+    client.set(key(pid), value)  # no TTL, as a hand edit leaves it
     reply, _ = send(hotline, STAYING, "hi")
     assert reply is not None and reply != STATIC_REPLY and "1-888-373-7888" in reply
-    assert client.ttl(state_key(pid)) > 0 and client.ttl(seen_key(pid)) > 0
-    assert b'"opted_out":false' in client.get(state_key(pid))
+    assert client.ttl(key(pid)) > 0
+    assert State.unpack(json.loads(client.get(key(pid)).partition(b":")[2])[0]).opted_out is False
     assert send(hotline, STAYING, "3")[0] != STATIC_REPLY
 
 
-@pytest.mark.parametrize("kind", ["state key is a hash", "seen key is a string", "seen record is not JSON"])
+@pytest.mark.parametrize("kind", ["a hash", "a list", "replay records that cannot be read"])
 def test_keys_of_the_wrong_type_are_replaced(server: RedisServer, hotline: Hotline, kind: str) -> None:
     client = server.client()
     pid = pseudonym(PEPPER.encode(), STAYING)
-    if kind == "state key is a hash":
-        client.hset(state_key(pid), "x", "y")
-    elif kind == "seen key is a string":
-        send(hotline, STAYING, "hi")
-        client.set(seen_key(pid), "not a hash")
+    if kind == "a hash":
+        client.hset(key(pid), "x", "y")
+    elif kind == "a list":
+        client.rpush(key(pid), "x")
     else:
-        client.hset(seen_key(pid), "SM" + "f" * 32, "{broken")
+        client.set(key(pid), b'4:[["menu","en"],["SMxx","not a time",null],[1,2,3,4]]')
     reply = hotline.answer(STAYING, "SM" + "f" * 32, "hi", int(time.time()))
     assert reply is not None and reply != STATIC_REPLY
-    assert client.type(state_key(pid)) == b"string" and client.type(seen_key(pid)) == b"hash"
-    assert client.ttl(state_key(pid)) > 0 and client.ttl(seen_key(pid)) > 0
+    assert client.type(key(pid)) == b"string" and client.ttl(key(pid)) > 0
 
 
 def test_an_opt_out_the_carrier_reported_is_spooled_too(server: RedisServer, hotline: Hotline) -> None:

@@ -16,14 +16,14 @@ from redis.connection import Connection
 
 from bot.conversation import ConflictError, Outcome, run
 from bot.state import State
-from bot.store import RedisStore, connect, seen_key, state_key
+from bot.store import RedisStore, connect, key
 from tests.integration.conftest import TIMEOUT
 from tests.redis_server import RedisServer, RedisServerError, free_port
 
 pytestmark = pytest.mark.integration
 
 PID = "5e1f" * 16  # shaped like the HMAC-SHA256 hex digests used in production
-SESSION, OPTOUT, DEDUPE = 3600, 365 * 86400, 2 * 86400
+SESSION, OPTOUT = 3600, 365 * 86400
 
 
 def counting(state: State, at: int) -> Outcome:
@@ -45,7 +45,7 @@ def count_of(store: RedisStore, pid: str = PID) -> int:
 @pytest.fixture
 def store(client: redis.Redis) -> RedisStore:
     """A store with production TTLs on the test server."""
-    return RedisStore(client, SESSION, OPTOUT, DEDUPE)
+    return RedisStore(client, SESSION, OPTOUT)
 
 
 def deliver(store: RedisStore, message_id: str, now: int) -> tuple[tuple[str, ...], int]:
@@ -92,22 +92,22 @@ def test_duplicate_deliveries_racing_get_one_answer(store: RedisStore, copies: i
 
 
 def test_state_and_seen_really_expire(client: redis.Redis) -> None:
-    short = RedisStore(client, session_ttl=1, optout_ttl=60, dedupe_ttl=1)
+    short = RedisStore(client, session_ttl=1, optout_ttl=60)
     run(short, PID, "SM1", 100, counting)
     opted_out = "0" * 64
     run(short, opted_out, "SM1", 100, lambda state, at: Outcome(replace(state, opted_out=True)))
     started = time.monotonic()
-    while client.exists(state_key(PID), seen_key(PID)) and time.monotonic() - started < 3:
+    while client.exists(key(PID)) and time.monotonic() - started < 3:
         time.sleep(0.05)
-    assert client.exists(state_key(PID), seen_key(PID)) == 0
-    assert client.ttl(state_key(opted_out)) > 50  # the opt-out outlives the idle conversation
+    assert client.exists(key(PID)) == 0
+    assert client.ttl(key(opted_out)) > 50  # the opt-out outlives the idle conversation
     assert run(short, PID, "SM1", 103, counting).replies == ("count 1",)  # a new conversation, not a replay
 
 
 def test_erase_leaves_no_key_behind(store: RedisStore, client: redis.Redis) -> None:
     for message_id in ("SM1", "SM2", "SM3"):
         run(store, PID, message_id, 100, counting)
-    assert sorted(client.scan_iter(match=f"hb:{{{PID}}}*")) == [seen_key(PID).encode(), state_key(PID).encode()]
+    assert list(client.scan_iter()) == [key(PID).encode()]  # one key per conversation
     assert run(store, PID, "SM4", 101, erasing).replies == ("forgotten",)
     assert list(client.scan_iter(match=f"hb:{{{PID}}}*")) == []
     assert client.dbsize() == 0
@@ -117,7 +117,7 @@ def test_every_key_has_a_ttl(store: RedisStore, client: redis.Redis) -> None:
     for n in range(5):
         run(store, f"{n:064x}", "SM1", 100, counting)
     keys = list(client.scan_iter())
-    assert len(keys) == 10
+    assert len(keys) == 5  # one a conversation
     assert all(client.ttl(key) > 0 for key in keys)
 
 
@@ -134,11 +134,11 @@ def stalled_port() -> Iterator[int]:
 def test_redis_down_fails_fast(scenario: str, request: pytest.FixtureRequest) -> None:
     if scenario == "stopped":
         with RedisServer() as server:
-            store = RedisStore(connect(server.url, TIMEOUT), SESSION, OPTOUT, DEDUPE)
+            store = RedisStore(connect(server.url, TIMEOUT), SESSION, OPTOUT)
             run(store, PID, "SM1", 100, counting)  # a pooled connection is open when Redis dies
     else:
         port = request.getfixturevalue("stalled_port") if scenario == "stalled" else free_port()
-        store = RedisStore(connect(f"redis://127.0.0.1:{port}/0", TIMEOUT), SESSION, OPTOUT, DEDUPE)
+        store = RedisStore(connect(f"redis://127.0.0.1:{port}/0", TIMEOUT), SESSION, OPTOUT)
     started = time.monotonic()
     with pytest.raises((redis.exceptions.ConnectionError, redis.exceptions.TimeoutError)):
         run(store, PID, "SM2", 101, counting)
@@ -186,7 +186,7 @@ ROUND_TRIPS = [
     ("a Twilio retry of an answered message", "SM0", "counting", 1),
     ("an erase", "SM1", "erasing", 2),
     ("a message that loses one race", "SM1", "racing", 4),
-    ("the first commit after the script cache was flushed", "SM1", "flushed", 4),
+    ("the first commit after the script cache was flushed", "SM1", "flushed", 3),  # EVALSHA, then EVAL
 ]
 
 
@@ -197,10 +197,10 @@ def test_round_trips_per_message(
     counted = connect(redis_server.url, TIMEOUT)
     CountingConnection.sent = []
     counted.connection_pool.connection_class = CountingConnection  # before its first connection is made
-    store = RedisStore(counted, SESSION, OPTOUT, DEDUPE)
+    store = RedisStore(counted, SESSION, OPTOUT)
     run(store, PID, "SM0", 100, counting)  # warm: connection open, script cached
     turn = {"counting": counting, "erasing": erasing, "flushed": counting,
-            "racing": race_once(RedisStore(client, SESSION, OPTOUT, DEDUPE))}[kind]
+            "racing": race_once(RedisStore(client, SESSION, OPTOUT))}[kind]
     if kind == "flushed":
         client.script_flush()
     CountingConnection.sent = []
@@ -209,12 +209,12 @@ def test_round_trips_per_message(
     counted.close()
 
 
-def test_a_message_is_get_hget_and_one_evalsha(store: RedisStore, client: redis.Redis) -> None:
+def test_a_message_is_one_get_and_one_evalsha(store: RedisStore, client: redis.Redis) -> None:
     run(store, PID, "SM0", 100, counting)  # caches the script
     before = commands_run(client)
     run(store, PID, "SM1", 101, counting)
     after = commands_run(client)
     ran = {name: after[name] - before.get(name, 0) for name in after if after[name] != before.get(name, 0)}
-    sent = {"get": 1, "hget": 1, "evalsha": 1}  # load's pipeline, then the commit script: no EVAL, no SCRIPT LOAD
-    in_script = {"type": 2, "get": 1, "set": 1, "hlen": 1, "hset": 1, "expire": 1}  # commandstats counts these too
+    sent = {"get": 1, "evalsha": 1}  # load's GET, then the commit script: no EVAL, no SCRIPT LOAD
+    in_script = {"get": 1, "set": 1}  # commandstats counts these too
     assert ran == {name: sent.get(name, 0) + in_script.get(name, 0) for name in {*sent, *in_script}} | {"info": 1}
