@@ -111,6 +111,29 @@ def fallback(flows_dir: Path | None, output: Path | None) -> None:
         click.echo(f"wrote {output}")
 
 
+@main.group()
+def store() -> None:
+    """Work with the conversations kept in Redis (REDIS_URL)."""
+
+
+@store.command("migrate")
+def store_migrate() -> None:
+    """Move conversations kept by version 0.1 (two keys each) to today's layout, keeping every opt-out.
+
+    Reads REDIS_URL and HOTLINE_REDIS_TIMEOUT. Idempotent: run it once when upgrading, before or after the new
+    version starts. Exit status 2 when REDIS_URL is not set.
+    """
+    from bot.store import connect
+    from bot.store_migration import migrate
+
+    values = settings_module.read()
+    if not values["REDIS_URL"]:
+        click.echo("set REDIS_URL to the Redis the bot uses", err=True)
+        sys.exit(2)
+    moved, dropped = migrate(connect(values["REDIS_URL"], max(float(values["HOTLINE_REDIS_TIMEOUT"]), 5.0)))
+    click.echo(f"moved {moved} conversation(s); dropped {dropped} that could not be read")
+
+
 from bot.referrals.cli import referrals  # noqa: E402  (registered after the commands above)
 
 main.add_command(referrals)
