@@ -68,7 +68,7 @@ def build_hotline(settings: Mapping[str, str]) -> Hotline:
         log.error("flow files are broken; answering with the static hotline reply:\n%s", error)
         flows = None
     url, timeout = settings["REDIS_URL"], float(settings["HOTLINE_REDIS_TIMEOUT"])
-    client = store.connect(url, timeout) if url else store.embedded()
+    client = store.connect(url, timeout, settings["HOTLINE_REDIS_MODE"]) if url else store.embedded()
     session_ttl = int(settings["HOTLINE_SESSION_TTL"])
     program = settings["HOTLINE_PROGRAM_NAME"].strip()
     if not program or len(program) > PROGRAM_NAME_MAX or gsm7_units(program) is None:

@@ -45,6 +45,9 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("REDIS_URL", "",
             "Redis server for conversation state (e.g. `rediss://redis.internal:6380/0`); required in production. "
             "Empty (development only): an embedded in-process store that forgets everything when the process stops."),
+    Setting("HOTLINE_REDIS_MODE", "auto",
+            "`auto`, `standalone` or `cluster`. `cluster` speaks Redis Cluster (`REDIS_URL` may name any node); "
+            "`auto` asks the server at start-up, and uses it as a single server if it cannot be asked then."),
     Setting("HOTLINE_REDIS_TIMEOUT", "0.5", "Seconds to wait for Redis (connect and each command, 0.05 to 2) before "
             "replying without it."),
     Setting("HOTLINE_SPOOL_DIR", "spool",
@@ -87,6 +90,8 @@ def problems(values: Mapping[str, str]) -> list[str]:
     if values["HOTLINE_ENV"] not in ("production", "development"):
         found.append(f"HOTLINE_ENV must be production or development, not {values['HOTLINE_ENV']!r}")
     found += _numbers(values)
+    if values["HOTLINE_REDIS_MODE"] not in ("auto", "standalone", "cluster"):
+        found.append(f"set HOTLINE_REDIS_MODE to auto, standalone or cluster (it is {values['HOTLINE_REDIS_MODE']!r})")
     countries = [c.strip().upper() for c in values["HOTLINE_ALLOWED_COUNTRIES"].split(",") if c.strip()]
     unknown = [c for c in countries if c not in phonenumbers.SUPPORTED_REGIONS]
     if unknown:

@@ -8,7 +8,9 @@
 
 `pid` is an HMAC pseudonym computed elsewhere (`bot.identity`); nothing here holds a phone number, a message
 body or a ZIP code, and a message id only as a 48-bit digest. One key per conversation: nothing to keep in
-step, one slot in a Redis Cluster, and the replay records live exactly as long as the conversation.
+step, one slot in a Redis Cluster (the commit script touches that one key), and the replay records live
+exactly as long as the conversation. The same code runs on one Redis, on a Redis Cluster (`connect` with mode
+"cluster" or "auto"), and on the embedded fakeredis.
 
 Round trips per message on a warm pooled connection: `load` 1 (GET) and `commit` 1 (EVALSHA of a script
 that runs GET and SET), so 2, as a GET and a SET would. A version conflict costs 2 more per retry. The first
@@ -20,15 +22,18 @@ from __future__ import annotations
 import base64
 import hashlib
 import json
+import logging
 
 import fakeredis
 import redis
 from redis.backoff import NoBackoff
+from redis.cluster import RedisCluster
 from redis.retry import Retry
 
 from bot.conversation import Recent, Replay, Snapshot
 from bot.state import State
 
+log = logging.getLogger(__name__)
 RECENT = 3  # messages whose retries are recognised: Twilio retries within seconds, never several messages late
 CORRUPT = -1  # the version of a record that cannot be read: the next save replaces it
 HEALTH_KEY, HEALTH_TTL = "hb:{health}:check", 30  # the health check's own key; it never holds a texter's data
@@ -82,7 +87,9 @@ class RedisStore:
 
     def ping(self) -> bool:
         """True when the server takes a write (for /healthz): a short-lived key, so an out-of-memory or
-        read-only server, which still answers PING, fails here."""
+        read-only server, which still answers PING, fails here. On a cluster, every primary takes one."""
+        if isinstance(self.client, RedisCluster):
+            return all(self.client.set(health_key, "1", ex=HEALTH_TTL) for health_key in _health_keys(self.client))
         return bool(self.client.set(HEALTH_KEY, "1", ex=HEALTH_TTL))
 
     def load(self, pid: str, message_id: str) -> Snapshot:
@@ -121,6 +128,18 @@ class RedisStore:
             return self.client.eval(_COMMIT, 1, conversation_key, *args)
 
 
+def _health_keys(client: RedisCluster) -> list[str]:
+    """One health-check key in a slot of each primary (found by trying hash tags: a few thousand CRCs)."""
+    keys = []
+    for node in client.get_primaries():
+        for n in range(200_000):
+            candidate = f"hb:{{health-{n}}}:check"
+            if client.get_node_from_key(candidate).name == node.name:
+                keys.append(candidate)
+                break
+    return keys
+
+
 def _replay(entry: Recent) -> Replay | None:
     """How to answer a retry of a message lately answered (None if its record cannot be read: then the retry
     is answered as a new message)."""
@@ -154,18 +173,39 @@ def _read(raw: str | bytes) -> tuple[int, State | None, tuple[Recent, ...]]:
     return version, state, tuple(recent)
 
 
-def connect(url: str, timeout: float) -> redis.Redis:
-    """A client for `url` that gives up quickly: `timeout` seconds to connect and per command, one retry."""
+MODES = ("auto", "standalone", "cluster")
+
+
+def connect(url: str, timeout: float, mode: str = "standalone") -> redis.Redis | RedisCluster:
+    """A client for `url` that gives up quickly: `timeout` seconds to connect and per command, one retry.
+
+    `mode` "cluster" speaks Redis Cluster (any node's URL will do); "auto" asks the server at start-up and
+    falls back to a single server when it cannot be asked (say so explicitly where Redis may be down then)."""
     # redis-py 8's Redis(host=...) retries 10 times with exponential backoff (10 ms doubling to 1 s) and
     # waits 5 s per socket operation; from_url keeps the 5 s timeouts with no retry. Either way a dead or
     # stalled Redis could hold a webhook past Twilio's 15 s, so both are set here: at most two attempts of
     # `timeout` each per command, no backoff sleep. (Query-string options in the URL still win.)
-    return redis.Redis.from_url(
-        url,
-        socket_timeout=timeout,
-        socket_connect_timeout=timeout,
-        retry=Retry(NoBackoff(), 1),
-    )
+    options = {"socket_timeout": timeout, "socket_connect_timeout": timeout, "retry": Retry(NoBackoff(), 1)}
+    if mode == "auto":
+        mode = "cluster" if _is_cluster(url, options) else "standalone"
+    if mode == "cluster":
+        # A cluster client learns the topology from the node it is given and follows MOVED/ASK itself; after
+        # a failover it asks again. It may not find any node at start-up: it connects on first use then.
+        return RedisCluster.from_url(url, require_full_coverage=False, **options)
+    return redis.Redis.from_url(url, **options)
+
+
+def _is_cluster(url: str, options: dict) -> bool:
+    """Whether the server at `url` is a node of a Redis Cluster (False when it cannot be asked)."""
+    probe = redis.Redis.from_url(url, **options)
+    try:
+        return bool(probe.info("cluster").get("cluster_enabled"))
+    except redis.RedisError:
+        log.warning("could not ask the Redis at REDIS_URL whether it is a cluster; using it as a single server "
+                    "(set HOTLINE_REDIS_MODE=cluster if it is one)")
+        return False
+    finally:
+        probe.close()
 
 
 def embedded() -> redis.Redis:
