@@ -3,9 +3,9 @@
     .venv/bin/python -m bench.http [--workers N] [--seconds 8] [--rounds 2] [--stored 1000,1000000]
                                    [--client auto|wrk|python] [--json bench-http.json]
 
-It starts its own redis-server and gunicorn (the Procfile's settings; `--workers` defaults to the cores this
-machine has), and in the same run a floor app on the same stack (bench/floor.py: signature check, GET, SET,
-TwiML). Traffic is realistic and correctly signed (bench/traffic.py: new conversations, menu walks, Spanish,
+It starts its own redis-server and gunicorn (deploy/gunicorn.conf.py, as the Procfile; `--workers` defaults to
+the cores this machine has), and in the same run a floor app on the same stack (bench/floor.py: signature check,
+GET, SET, TwiML). Traffic is realistic and correctly signed (bench/traffic.py: new conversations, menu walks, Spanish,
 ZIP look-ups, free text, Twilio retries), from wrk when Debian's wrk is installed, else a bounded asyncio
 client on loopback. It prints, and writes as JSON:
 
@@ -25,11 +25,13 @@ import contextlib
 import json
 import os
 import secrets
+import shutil
 import signal
 import socket
 import statistics
 import subprocess
 import sys
+import tempfile
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -42,6 +44,7 @@ from bench.traffic import interleaved, signed_requests
 from tests.redis_server import RedisServer, free_port
 
 ROOT = Path(__file__).resolve().parent.parent
+RUN_DIR = Path(tempfile.mkdtemp(prefix="hotline-bench-"))
 TOKEN = "bench-" + secrets.token_hex(16)  # a made-up Twilio auth token, for this run only
 PEPPER = secrets.token_urlsafe(32)
 TARGETS = {"ratio_to_floor": 0.95, "p99_half_ms": 25.0, "round_trips": 2.0, "bytes_per_conversation": 300,
@@ -49,9 +52,12 @@ TARGETS = {"ratio_to_floor": 0.95, "p99_half_ms": 25.0, "round_trips": 2.0, "byt
 
 
 def env_for(redis_url: str, port: int) -> dict[str, str]:
-    """The environment a production deployment would have (development mode off)."""
+    """The environment a production deployment would have (development mode off), its metrics and spool in
+    this run's own folders."""
+    (RUN_DIR / f"metrics-{port}").mkdir(parents=True, exist_ok=True)
     return {**os.environ, "HOTLINE_ENV": "production", "REDIS_URL": redis_url, "TWILIO_AUTH_TOKEN": TOKEN,
-            "HOTLINE_PEPPER": PEPPER, "HOTLINE_PUBLIC_URL": f"http://127.0.0.1:{port}", "PYTHONPATH": str(ROOT)}
+            "HOTLINE_PEPPER": PEPPER, "HOTLINE_PUBLIC_URL": f"http://127.0.0.1:{port}", "PYTHONPATH": str(ROOT),
+            "PROMETHEUS_MULTIPROC_DIR": str(RUN_DIR / f"metrics-{port}"), "HOTLINE_SPOOL_DIR": str(RUN_DIR / "spool")}
 
 
 @contextlib.contextmanager
@@ -59,7 +65,7 @@ def gunicorn(app: str, redis_url: str, workers: int) -> Iterator[int]:
     """`app` under gunicorn as the Procfile runs it, on a free port; yields the port once it answers."""
     port = free_port()
     process = subprocess.Popen(
-        [sys.executable, "-m", "gunicorn", "--workers", str(workers), "--threads", "4", "--timeout", "14",
+        [sys.executable, "-m", "gunicorn", "-c", "deploy/gunicorn.conf.py", "--workers", str(workers),
          "--bind", f"127.0.0.1:{port}", "--log-level", "warning", app],
         env=env_for(redis_url, port), cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
         start_new_session=True)
@@ -77,6 +83,7 @@ def gunicorn(app: str, redis_url: str, workers: int) -> Iterator[int]:
     finally:
         with contextlib.suppress(ProcessLookupError):
             os.killpg(process.pid, signal.SIGTERM)
+        shutil.rmtree(RUN_DIR / f"metrics-{port}", ignore_errors=True)
         try:
             process.wait(10)
         except subprocess.TimeoutExpired:
@@ -218,6 +225,7 @@ def main() -> None:
             growth[str(stored)] = {"seed_s": round(seconds, 1), **measure(
                 "bot:create_app()", server.url, args.workers, args.seconds, client, rate=rate)}
         report["growth"] = growth
+    shutil.rmtree(RUN_DIR, ignore_errors=True)
     _print(report)
     Path(args.json).write_text(json.dumps(report, indent=2) + "\n")
     print(f"\nwritten to {args.json}")

@@ -26,12 +26,12 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, replace
+from functools import lru_cache
 
 from bot import places
 from bot.flow.model import ANSWERED_WHEN_OPTED_OUT, LANGUAGES, Flows, Intent, Localized, Node, Topic
 from bot.matching import Match
 from bot.referrals import places as referral_places
-from bot.referrals.render import page
 from bot.referrals.search import Query
 from bot.state import State
 from bot.text import fill, normalise
@@ -230,7 +230,7 @@ def _narrowed(flows: Flows, state: State, text: str, now: int) -> Outcome | None
 
 def _results(flows: Flows, state: State, query: Query, now: int) -> Outcome:
     """One page of the directory's results for `query`; the query for the next page is kept."""
-    found = page(flows.directory, query, state.lang or "en", now)
+    found = flows.local_page(query, state.lang or "en", now // 60)
     return Outcome(replace(state, node=RESULTS, local=found.next.to_str()), (found.text,), (RESULTS,))
 
 
@@ -262,4 +262,10 @@ def _say(flows: Flows, state: State, name: str, **values: str) -> Outcome:
 
 def _render(text: Localized, lang: str | None, **values: str) -> str:
     """`text` in `lang` with its placeholders filled ({{ and }} become literal braces)."""
-    return fill(text.get(lang or "en"), **values)
+    return _filled(text.get(lang or "en"), tuple(sorted(values.items())))
+
+
+@lru_cache(maxsize=4096)
+def _filled(template: str, values: tuple[tuple[str, str], ...]) -> str:
+    """A text with its values in, kept: the same few texts are sent again and again."""
+    return fill(template, **dict(values))

@@ -9,15 +9,17 @@ found in free text ("my boss took my passport") that lead to a page from anywher
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
-from functools import cached_property
+from functools import cached_property, lru_cache
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from bot.matching import Matcher
     from bot.referrals.directory import Directory
+    from bot.referrals.render import Page
+    from bot.referrals.search import Query
 
 LANGUAGES = ("en", "es")
 
@@ -151,6 +153,15 @@ class Flows:
     def node(self, name: str) -> Node:
         """The node called `name` (the loader guarantees every reference exists)."""
         return self.nodes[name]
+
+    @cached_property
+    def local_page(self) -> Callable[[Query, str, int], Page]:
+        """The directory's page for (query, language, minute), kept for the minute: the same few places are
+        asked for again and again, and only the minute (hours open) changes the answer."""
+        from bot.referrals.render import page
+
+        directory = self.directory
+        return lru_cache(maxsize=2048)(lambda query, lang, minute: page(directory, query, lang, minute * 60))
 
     @cached_property
     def matcher(self) -> Matcher:
