@@ -162,3 +162,13 @@ def test_every_number_the_bot_texts_is_in_the_facts_file():
     numbers = {n for text in [STATIC_REPLY, *(t for _, _, t in REPLIES)] for n in NUMBER.findall(text)}
     assert {"911", "1-888-373-7888", "233733", "988"} <= numbers
     assert sorted(n for n in numbers if n not in facts) == []
+
+
+def test_the_directory_names_the_national_line_as_the_flows_do():
+    texts = [service.name.es for service in FLOWS.directory.services]
+    texts += [text.es for text in FLOWS.directory.words.texts.values()]
+    for text in texts:
+        lowered = text.lower()
+        for mention in re.finditer(r"contra la trata", lowered):
+            assert lowered[mention.start():].startswith("contra la trata de personas"), text
+        assert "línea nacional" not in lowered and "ayuda contra la trata" not in lowered, text
