@@ -15,12 +15,10 @@ and the round trips each message makes to Redis (counted by a proxy in front of 
 from __future__ import annotations
 
 import argparse
-import statistics
-import time
 import uuid
-from collections.abc import Callable
 
 from bench.redis_proxy import RoundTripProxy
+from bench.timing import median_us, time_calls
 from bot import build_hotline, settings
 from bot.engine import step
 from bot.flow import load_flows
@@ -29,19 +27,6 @@ from bot.state import State
 from tests.redis_server import RedisServer
 
 SCRIPT = ["hi", "1", "0", "3", "7", "8", "90210", "menu", "what?", "2"]  # a walk through the menu
-
-
-def _median_us(samples: list[float]) -> float:
-    return statistics.median(samples) * 1e6
-
-
-def _time(fn: Callable[[int], object], count: int) -> list[float]:
-    samples = []
-    for i in range(count):
-        start = time.perf_counter()
-        fn(i)
-        samples.append(time.perf_counter() - start)
-    return samples
 
 
 def main() -> None:
@@ -53,10 +38,10 @@ def main() -> None:
 
     with RedisServer() as server:
         client = server.client()
-        floor = _time(lambda i: (client.ping(), client.ping()), count)
+        floor = time_calls(lambda i: (client.ping(), client.ping()), count)
 
         state = State(node="menu", lang="en", last_seen=0)
-        engine = _time(lambda i: step(flows, state, SCRIPT[i % len(SCRIPT)], i), count)
+        engine = time_calls(lambda i: step(flows, state, SCRIPT[i % len(SCRIPT)], i), count)
 
         def answer_with(hotline):
             senders = [f"+1555010{n:04d}" for n in range(50)]  # fictional numbers, 50 conversations
@@ -64,23 +49,23 @@ def main() -> None:
 
         on_redis = build_hotline(settings.read({"HOTLINE_ENV": "development", "REDIS_URL": server.url}))
         answer_with(on_redis)(0)  # load the Lua script once, as a running server would have
-        real = _time(answer_with(on_redis), count)
+        real = time_calls(answer_with(on_redis), count)
         with RoundTripProxy(server.port) as proxy:
             counted = build_hotline(settings.read({"HOTLINE_ENV": "development",
                                                    "REDIS_URL": f"redis://127.0.0.1:{proxy.port}/0"}))
             answer_with(counted)(0)  # connection opened, script loaded
             before = proxy.round_trips
-            _time(answer_with(counted), 200)
+            time_calls(answer_with(counted), 200)
             per_message = (proxy.round_trips - before) / 200
-        embedded = _time(answer_with(build_hotline(settings.read({"HOTLINE_ENV": "development"}))), count)
+        embedded = time_calls(answer_with(build_hotline(settings.read({"HOTLINE_ENV": "development"}))), count)
 
     rows = [("floor: 2 x PING", floor), ("engine.step alone", engine),
             ("answer, real redis", real), ("answer, embedded", embedded)]
-    base = _median_us(floor)
+    base = median_us(floor)
     print(f"{count} messages each; medians on this machine (2 cores, shared)")
     print(f"{'what':<22}{'median us':>12}{'x floor':>10}")
     for name, samples in rows:
-        print(f"{name:<22}{_median_us(samples):>12.1f}{_median_us(samples) / base:>10.2f}")
+        print(f"{name:<22}{median_us(samples):>12.1f}{median_us(samples) / base:>10.2f}")
     print(f"redis round trips per message: {per_message:.2f} (a GET, then one EVALSHA; counted by a proxy)")
 
 

@@ -29,6 +29,7 @@ from pathlib import Path
 import yaml
 import zipcodes
 
+from bench.timing import time_calls
 from bot.referrals import Query, load_directory, page, phones, resolve
 from bot.referrals.hsds import json_lines_document
 from bot.referrals.places import by_zip, warm
@@ -79,15 +80,6 @@ def flows_with(services: list[dict], folder: Path) -> Path:
     flows = Path(shutil.copytree(REPO_FLOWS, folder / "flows"))
     (flows / "directory" / "bench.json").write_text(json_lines_document({"services": services}), encoding="utf-8")
     return flows
-
-
-def timed(fn, count: int) -> list[float]:
-    samples = []
-    for i in range(count):
-        start = time.perf_counter()
-        fn(i)
-        samples.append(time.perf_counter() - start)
-    return samples
 
 
 def p(samples: list[float], q: float) -> float:
@@ -158,10 +150,10 @@ def main() -> None:
         return one
 
     for directory in (big, shipped):  # warm caches (county sets, time zones) as a running bot would be
-        timed(lookup(directory), min(200, args.queries))
-    zip_only = timed(lambda i: by_zip(queries[i][0]), args.queries)
-    on_shipped = timed(lookup(shipped), args.queries)
-    on_big = timed(lookup(big), args.queries)
+        time_calls(lookup(directory), min(200, args.queries))
+    zip_only = time_calls(lambda i: by_zip(queries[i][0]), args.queries)
+    on_shipped = time_calls(lookup(shipped), args.queries)
+    on_big = time_calls(lookup(big), args.queries)
     cold = [f"+1{npa}{nxx}0100" for npa in AREA_CODES for nxx in range(201, 260, 3)][:5000]
     phones._us_exchange.cache_clear()
     start = time.perf_counter()

@@ -17,8 +17,8 @@ import argparse
 import statistics
 import time
 import uuid
-from collections.abc import Callable
 
+from bench.timing import time_calls
 from bot import create_app
 from bot.flow.model import LANGUAGES
 from bot.web import tokens
@@ -26,15 +26,6 @@ from bot.web.links import parts
 
 SCRIPT = ["hi", "1", "0", "3", "7", "8", "90210", "menu", "what?", "2"]  # a walk through the menu
 CONVERSATIONS = 50
-
-
-def _time(fn: Callable[[int], object], count: int) -> list[float]:
-    samples = []
-    for i in range(count):
-        start = time.perf_counter()
-        fn(i)
-        samples.append(time.perf_counter() - start)
-    return samples
 
 
 def main() -> None:
@@ -51,15 +42,15 @@ def main() -> None:
     def text(i: int) -> str:
         return SCRIPT[(i // CONVERSATIONS) % len(SCRIPT)]
 
-    answer = _time(lambda i: hotline.answer(direct[i % CONVERSATIONS], uuid.uuid4().hex, text(i), int(time.time())),
-                   count)
-    sms = _time(lambda i: client.post("/sms", data={"From": senders[i % CONVERSATIONS], "Body": text(i),
+    answer = time_calls(
+        lambda i: hotline.answer(direct[i % CONVERSATIONS], uuid.uuid4().hex, text(i), int(time.time())), count)
+    sms = time_calls(lambda i: client.post("/sms", data={"From": senders[i % CONVERSATIONS], "Body": text(i),
                                                     "MessageSid": uuid.uuid4().hex}), count)
-    chat = _time(lambda i: client.post("/chat/messages", json={"token": chat_tokens[i % CONVERSATIONS],
+    chat = time_calls(lambda i: client.post("/chat/messages", json={"token": chat_tokens[i % CONVERSATIONS],
                                                                "id": uuid.uuid4().hex, "text": text(i)}), count)
-    page = _time(lambda i: client.get("/chat"), count)
+    page = time_calls(lambda i: client.get("/chat"), count)
     longest = max((node.say.get(lang) for node in hotline.flows.nodes.values() for lang in LANGUAGES), key=len)
-    links = _time(lambda i: parts.__wrapped__(longest), count)  # uncached: the first time a reply is seen
+    links = time_calls(lambda i: parts.__wrapped__(longest), count)  # uncached: the first time a reply is seen
 
     base = statistics.median(answer)
     print(f"{count} messages each, {CONVERSATIONS} conversations, embedded store; medians on this machine")
