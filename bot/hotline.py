@@ -13,8 +13,10 @@ import logging
 from collections.abc import Collection
 from dataclasses import dataclass, field, replace
 
+from redis.exceptions import RedisError
+
 from bot import conversation, metrics
-from bot.conversation import Store
+from bot.conversation import ConflictError, Store
 from bot.engine import DEFAULT_OPTIONS, Options, Outcome, carrier_opt, step
 from bot.fallback import STATIC_REPLY
 from bot.flow.model import Flows
@@ -26,6 +28,7 @@ from bot.text import segments
 log = logging.getLogger(__name__)
 MAX_BODY = 1600  # Twilio rejects a longer message (error 14103)
 US_AND_TERRITORIES = frozenset({"US", "PR", "VI", "GU", "AS", "MP"})
+STORE_ERRORS = (RedisError, ConflictError, OSError)  # what the store raises when Redis is away or too busy
 
 
 @dataclass
@@ -54,7 +57,8 @@ class Hotline:
             outcome = conversation.run(self.store, pid, message_id, now,
                                        lambda state, at: step(flows, state, text, at, self.options), initial)
         except Exception as error:  # the texter gets the hotline whatever broke, and keeps their STOP
-            metrics.REDIS_ERRORS.inc()
+            if isinstance(error, STORE_ERRORS):
+                metrics.REDIS_ERRORS.inc()
             log.error("conversation failed (%s); answered without the store", type(error).__name__)
             outcome = self._without_store(flows, pid, text, now, initial)
         if outcome.limited:
@@ -74,7 +78,8 @@ class Hotline:
             self.apply_spool()
             conversation.run(self.store, pid, message_id, now, lambda state, at: carrier_opt(state, opted_out, at))
         except Exception as error:
-            metrics.REDIS_ERRORS.inc()
+            if isinstance(error, STORE_ERRORS):
+                metrics.REDIS_ERRORS.inc()
             log.error("could not record an opt-out change (%s); spooling it", type(error).__name__)
             self._spool(Action.OPT_OUT if opted_out else Action.OPT_IN, pid, now)
 
