@@ -14,7 +14,7 @@ import tempfile
 bind = os.environ.get("HOTLINE_BIND", "127.0.0.1:8000")
 workers = int(os.environ.get("WEB_CONCURRENCY", "2"))
 worker_class = "gthread"
-threads = 4
+threads = int(os.environ.get("WEB_THREADS", "4"))
 timeout = 14  # seconds: under Twilio's 15
 graceful_timeout = 10
 keepalive = 5
