@@ -56,17 +56,18 @@ def build_hotline(settings: Mapping[str, str]) -> Hotline:
     """The service every channel uses: flows, store, pepper, spool and the engine's options."""
     from bot import store
     from bot.engine import Options
-    from bot.flow import FlowError, load_flows
+    from bot.flow import check_flows
     from bot.flow.checks import PROGRAM_NAME_MAX
     from bot.spool import Spool
     from bot.text import gsm7_units
 
-    try:
-        flows = load_flows(Path(settings["HOTLINE_FLOWS_DIR"]))
-    except FlowError as error:
+    flows, problems = check_flows(Path(settings["HOTLINE_FLOWS_DIR"]))
+    if flows is None:
         # Keep answering: every texter gets the static hotline reply until the flows are fixed.
-        log.error("flow files are broken; answering with the static hotline reply:\n%s", error)
-        flows = None
+        log.error("flow files are broken; answering with the static hotline reply:\n%s",
+                  "\n".join(map(str, problems)))
+    elif problems:
+        log.warning("flow files loaded, with warnings:\n%s", "\n".join(map(str, problems)))
     url, timeout = settings["REDIS_URL"], float(settings["HOTLINE_REDIS_TIMEOUT"])
     client = store.connect(url, timeout, settings["HOTLINE_REDIS_MODE"]) if url else store.embedded()
     session_ttl = int(settings["HOTLINE_SESSION_TTL"])

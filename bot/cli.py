@@ -64,28 +64,6 @@ def serve(host: str, port: int) -> None:
     create_app({"HOTLINE_ENV": "development", **os.environ}).run(host=host, port=port)
 
 
-@main.group()
-def flows() -> None:
-    """Work with the flow files."""
-
-
-@flows.command("check")
-@click.argument("directory", type=click.Path(path_type=Path), required=False)
-def flows_check(directory: Path | None) -> None:
-    """Load the flow files as the bot would, and list every problem with its file and line."""
-    from bot.flow import FlowError, load_flows
-
-    directory = directory or Path(settings_module.read()["HOTLINE_FLOWS_DIR"])
-    try:
-        loaded = load_flows(directory)
-    except FlowError as error:
-        click.echo(str(error), err=True)
-        click.echo(f"\n{len(error.problems)} problem(s) in {directory}: the bot would only send the static "
-                   "hotline reply until they are fixed.", err=True)
-        sys.exit(1)
-    click.echo(f"OK: {len(loaded.nodes)} nodes in {directory}, start at {loaded.start!r}.")
-
-
 @main.command()
 @click.option("--flows", "flows_dir", type=click.Path(path_type=Path), default=None,
               help="Flow folder (default: HOTLINE_FLOWS_DIR, else the repository's flows/).")
@@ -134,6 +112,9 @@ def store_migrate() -> None:
     click.echo(f"moved {moved} conversation(s); dropped {dropped} that could not be read")
 
 
-from bot.referrals.cli import referrals  # noqa: E402  (registered after the commands above)
+# Command groups with a module of their own, registered after the commands above.
+from bot.flow.cli import flows  # noqa: E402
+from bot.referrals.cli import referrals  # noqa: E402
 
+main.add_command(flows)
 main.add_command(referrals)

@@ -1,6 +1,6 @@
 """The conversation flows: the model, and loading and checking it from the operators' YAML files."""
 
-from bot.flow.loader import FlowError, Problem, load_flows
+from bot.flow.loader import FlowError, Problem, check_flows, load_flows
 from bot.flow.model import (
     LANGUAGES,
     PLACEHOLDERS,
@@ -27,5 +27,6 @@ __all__ = [
     "Node",
     "Problem",
     "Source",
+    "check_flows",
     "load_flows",
 ]

@@ -8,18 +8,26 @@ from types import MappingProxyType
 from bot.flow import checks
 from bot.flow.build import Draft
 from bot.flow.model import Flows, Intent
-from bot.flow.problems import FlowError, Problem, display_path
+from bot.flow.problems import ERROR, FlowError, Problem, display_path
 from bot.flow.schema import schema_problems
 from bot.flow.yaml_source import read_document
 
-__all__ = ["FlowError", "Problem", "flow_files", "load_flows"]
+__all__ = ["FlowError", "Problem", "check_flows", "flow_files", "load_flows"]
 
 SUFFIXES = (".yaml", ".yml")
 
 
 def load_flows(directory: Path) -> Flows:
     """Read and check every flow file in `directory`, and the referral directory under it; raise FlowError
-    listing every problem found."""
+    listing every problem found when any is an error (warnings alone do not stop them loading)."""
+    flows, problems = check_flows(directory)
+    if flows is None:
+        raise FlowError(problems)
+    return flows
+
+
+def check_flows(directory: Path) -> tuple[Flows | None, list[Problem]]:
+    """The flows in `directory` (None when any problem is an error) and every problem found, in reading order."""
     from bot.referrals.loader import load_directory  # the referral records use this package's model
 
     directory_path = directory
@@ -53,8 +61,9 @@ def load_flows(directory: Path) -> Flows:
             directory = load_directory(directory_path)
         except FlowError as error:
             problems += error.problems
-    if problems:
-        raise FlowError(_in_reading_order(problems))
+    problems = _in_reading_order(problems)
+    if any(p.level == ERROR for p in problems):
+        return None, problems
     return Flows(
         start=draft.starts[0][0],
         nodes=MappingProxyType(dict(draft.nodes)),
@@ -62,7 +71,7 @@ def load_flows(directory: Path) -> Flows:
         topics=tuple(draft.topics.values()),
         language_words=MappingProxyType({lang: frozenset(words) for lang, words in draft.language_words.items()}),
         directory=directory,
-    )
+    ), problems
 
 
 def flow_files(directory: Path) -> tuple[list[Path], list[Problem]]:

@@ -7,6 +7,9 @@ from pathlib import Path
 
 from bot.flow.model import Source
 
+ERROR = "error"  # the bot will not serve flows with an error: it keeps what it serves, or the static reply
+WARNING = "warning"  # worth fixing (a reply costing more than 2 segments, a fact to re-verify); flows still load
+
 
 @dataclass(frozen=True)
 class Problem:
@@ -14,13 +17,15 @@ class Problem:
 
     source: Source | None
     message: str
+    level: str = ERROR
 
     def __str__(self) -> str:
         return f"{self.source}: {self.message}" if self.source else self.message
 
 
 class FlowError(Exception):
-    """The flow files cannot be used; `problems` lists everything found, not just the first."""
+    """The flow files cannot be used; `problems` lists everything found (errors, and warnings too), not just
+    the first."""
 
     def __init__(self, problems: list[Problem]) -> None:
         super().__init__(problems)
