@@ -16,9 +16,14 @@ from bot.state import NEW, State
 CONSOLE_SENDER = "console:local"
 
 
-@click.group()
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(package_name="hotline-bot", message="hotline-bot %(version)s")
 def main() -> None:
-    """hotline-bot: help-line information about human trafficking, in English and Spanish."""
+    """hotline-bot: help-line information about human trafficking, in English and Spanish.
+
+    Settings are read from the environment (the README lists them all); each command's help says which it
+    reads and what its exit status means.
+    """
 
 
 @main.command()
@@ -55,10 +60,16 @@ def _lines(interactive: bool):
 
 
 @main.command()
-@click.option("--host", default="127.0.0.1", show_default=True)
-@click.option("--port", default=5000, show_default=True, type=int)
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
+@click.option("--port", default=5000, show_default=True, type=int, help="Port to listen on.")
 def serve(host: str, port: int) -> None:
-    """Run the development server (HOTLINE_ENV defaults to development here; use gunicorn in production)."""
+    """Run the development server: POST /sms (Twilio), /chat, /healthz, /metrics.
+
+    HOTLINE_ENV defaults to development here (production runs gunicorn: see the Procfile). Reads every setting
+    in the README; without REDIS_URL it uses the embedded store, without TWILIO_AUTH_TOKEN it does not check
+    signatures (try it with curl, or sign requests with `hotline-bot sign`). Exit status 1 when the settings
+    are refused (each problem is printed).
+    """
     from bot import create_app
 
     create_app({"HOTLINE_ENV": "development", **os.environ}).run(host=host, port=port)
@@ -67,7 +78,7 @@ def serve(host: str, port: int) -> None:
 @main.command()
 @click.option("--flows", "flows_dir", type=click.Path(path_type=Path), default=None,
               help="Flow folder (default: HOTLINE_FLOWS_DIR, else the repository's flows/).")
-@click.option("-o", "--output", type=click.Path(path_type=Path), default=None, help="Write here (default: print).")
+@click.option("-o", "--output", type=click.Path(path_type=Path), default=None, help="Write here  [default: print it]")
 def fallback(flows_dir: Path | None, output: Path | None) -> None:
     """The TwiML file to host elsewhere as Twilio's Fallback URL (the emergency reply, English and Spanish).
 
@@ -87,6 +98,30 @@ def fallback(flows_dir: Path | None, output: Path | None) -> None:
     else:
         output.write_text(twiml(loaded), encoding="utf-8")
         click.echo(f"wrote {output}")
+
+
+@main.command()
+@click.argument("body")
+@click.option("--url", default=None,
+              help="The webhook URL Twilio is configured with  [default: HOTLINE_PUBLIC_URL + /sms, else "
+                   "http://127.0.0.1:5000/sms]")
+@click.option("--from", "sender", default=None, help="The sender's number  [default: a fictional +15550100000]")
+@click.option("--sid", default=None, help="The MessageSid; repeat one to try a Twilio retry  [default: a new one]")
+@click.option("--token", envvar="TWILIO_AUTH_TOKEN", show_envvar=True, default=None,
+              help="The auth token to sign with (the server's TWILIO_AUTH_TOKEN).")
+def sign(body: str, url: str | None, sender: str | None, sid: str | None, token: str | None) -> None:
+    """Print a curl command that posts BODY to the webhook as Twilio would: every field Twilio sends, signed.
+
+    Try it against `hotline-bot serve` started with the same TWILIO_AUTH_TOKEN and HOTLINE_PUBLIC_URL:
+    eval "$(hotline-bot sign hola)". Reads TWILIO_AUTH_TOKEN and HOTLINE_PUBLIC_URL. Exit status 2 when there
+    is no token to sign with.
+    """
+    from bot.signing import FICTIONAL_SENDER, curl_command, inbound_form
+
+    if not token:
+        raise click.UsageError("set TWILIO_AUTH_TOKEN (or --token) to the token the server checks signatures with")
+    url = url or (settings_module.read()["HOTLINE_PUBLIC_URL"].rstrip("/") or "http://127.0.0.1:5000") + "/sms"
+    click.echo(curl_command(url, inbound_form(body, sender or FICTIONAL_SENDER, sid), token))
 
 
 @main.group()
