@@ -83,7 +83,8 @@ def fallback(flows_dir: Path | None, output: Path | None) -> None:
     """The TwiML file to host elsewhere as Twilio's Fallback URL (the emergency reply, English and Spanish).
 
     The repository keeps it in deploy/fallback.xml; regenerate it after changing the emergency reply:
-    hotline-bot fallback -o deploy/fallback.xml. Exit status 1 when the flows are broken.
+    hotline-bot fallback -o deploy/fallback.xml. Reads HOTLINE_FLOWS_DIR (unless --flows is given).
+    Exit status: 0 written, 1 when the flows are broken (each problem is printed).
     """
     from bot.fallback import twiml
     from bot.flow import FlowError, load_flows
@@ -134,8 +135,10 @@ def store_migrate() -> None:
     """Move conversations kept by version 0.1 (two keys each) to today's layout, keeping every opt-out.
 
     Reads REDIS_URL and HOTLINE_REDIS_TIMEOUT. Idempotent: run it once when upgrading, before or after the new
-    version starts. Exit status 2 when REDIS_URL is not set.
+    version starts. Exit status: 0 done, 1 when Redis cannot be reached, 2 when REDIS_URL is not set.
     """
+    from redis.exceptions import RedisError
+
     from bot.store import connect
     from bot.store_migration import migrate
 
@@ -143,7 +146,12 @@ def store_migrate() -> None:
     if not values["REDIS_URL"]:
         click.echo("set REDIS_URL to the Redis the bot uses", err=True)
         sys.exit(2)
-    moved, dropped = migrate(connect(values["REDIS_URL"], max(float(values["HOTLINE_REDIS_TIMEOUT"]), 5.0)))
+    try:
+        moved, dropped = migrate(connect(values["REDIS_URL"], max(float(values["HOTLINE_REDIS_TIMEOUT"]), 5.0)))
+    except RedisError as error:
+        click.echo(f"could not migrate: Redis failed ({type(error).__name__}: {error}); nothing is lost, run it "
+                   "again when Redis answers", err=True)
+        sys.exit(1)
     click.echo(f"moved {moved} conversation(s); dropped {dropped} that could not be read")
 
 

@@ -33,6 +33,7 @@ def import_command(source: Path, name: str, flows_dir: Path | None) -> None:
     """Validate Open Referral HSDS data (3.0 JSON, or a folder of CSV files) and write it to the directory.
 
     Every rejected record or field is listed as file:row: field: reason; the last line sums up.
+    Reads HOTLINE_FLOWS_DIR (unless --flows is given).
     Exit status: 0 when something was imported, 1 when nothing was, 2 for bad usage.
     """
     from bot.flow.problems import FlowError
@@ -85,6 +86,7 @@ def find_command(place: tuple[str, ...], need: str | None, lang: str, flows_dir:
                  at: str | None) -> None:
     """Print exactly what a texter at PLACE (a ZIP code, "City, ST" or a state) would receive, page by page.
 
+    Reads HOTLINE_FLOWS_DIR (unless --flows is given).
     Exit status: 0 when the place was found, 1 when it was not (or the directory is broken), 2 for bad usage.
     """
     from bot.flow.problems import FlowError
