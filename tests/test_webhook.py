@@ -431,3 +431,17 @@ def test_the_twiml_written_by_hand_is_what_twilios_library_writes() -> None:
             if text:
                 expected.message(text)
             assert twiml(text).get_data(as_text=True) == str(expected)
+
+
+@pytest.mark.parametrize(("signed_for", "status"), [
+    (WEBHOOK, 200),                                   # the URL as configured: one HMAC checks it
+    (WEBHOOK.replace(".org/", ".org:443/"), 200),      # Twilio's back end sometimes signs with the port
+    (WEBHOOK.replace("https:", "http:"), 403),
+    (WEBHOOK + "?x=1", 403),
+])
+def test_the_url_twilio_signed_with_or_without_its_port(signed_for: str, status: int):
+    form = inbound("hi")
+    signature = RequestValidator(TOKEN).compute_signature(signed_for, form)
+    response = make_app().test_client().post("/sms", data=form, headers={"X-Twilio-Signature": signature},
+                                             base_url=INTERNAL)
+    assert response.status_code == status

@@ -9,6 +9,7 @@ wrong HOTLINE_PUBLIC_URL shows up at once.
 
 from __future__ import annotations
 
+import hmac
 import logging
 import re
 
@@ -50,13 +51,21 @@ def from_twilio() -> bool:
         return bool(current_app.config["HOTLINE_DEVELOPMENT"])
     url = checked_url()
     signature = request.headers.get("X-Twilio-Signature", "")
-    if not signature or not RequestValidator(token).validate(url, request.form, signature):
+    if not signature or not _signed(RequestValidator(token), url, signature):
         return _refuse("the signature does not match", url)
     for name, shape in ID_SHAPES.items():
         values = request.form.getlist(name)
         if len(values) > 1 or (values and not shape.match(values[0])):
             return _refuse(f"{name} is not shaped like a Twilio id", url)
     return True
+
+
+def _signed(validator: RequestValidator, url: str, signature: str) -> bool:
+    """Twilio's validation, cheaper for the request that passes: `validate` computes the HMAC for the URL both
+    with and without its port on every call, and Twilio signs the URL as configured, which is one of the two."""
+    if hmac.compare_digest(validator.compute_signature(url, request.form), signature):
+        return True
+    return validator.validate(url, request.form, signature)
 
 
 def checked_url() -> str:
