@@ -25,9 +25,10 @@ from bot.flow.loader import SUFFIXES
 from bot.flow.problems import ERROR
 from bot.hotline import Hotline
 from bot.referrals.loader import FOLDER as DIRECTORY_FOLDER
+from bot.settings import FLOWS_RELOAD_SECONDS
 
 log = logging.getLogger(__name__)
-RELOAD_INTERVAL = 2.0  # seconds: an edit is served within this; a check costs one stat() per flow file
+RELOAD_INTERVAL = float(FLOWS_RELOAD_SECONDS)  # an edit is served within this; a look costs a stat() per file
 VERSION_LENGTH = 12  # hex digits of the hash: plenty to tell versions apart, short enough to read out
 Stamp = tuple[tuple[str, int, int, int], ...]  # (file, inode, size, mtime in ns) for every source file
 

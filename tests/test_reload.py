@@ -16,7 +16,7 @@ from bot import create_app, reload
 from bot.fallback import STATIC_REPLY
 from bot.hotline import Hotline
 from bot.reload import Reloader, flows_version, source_files
-from bot.settings import REPO_FLOWS
+from bot.settings import FLOWS_RELOAD_SECONDS, REPO_FLOWS
 from tests.conftest import new_hotline
 
 NOW = 1_700_000_000
@@ -265,3 +265,9 @@ def test_the_webhook_serves_an_edit_on_the_next_message(flows: Path, client: Fla
     edit(flows / "menu.yaml", TALK, EDITED)
     send("menu", 3)
     assert EDITED in send("1", 4)
+
+
+def test_the_readme_says_how_often_edits_are_looked_for() -> None:
+    readme = (REPO_FLOWS.parent / "README.md").read_text(encoding="utf-8")
+    assert f"at most every {FLOWS_RELOAD_SECONDS} seconds" in readme
+    assert reload.RELOAD_INTERVAL == FLOWS_RELOAD_SECONDS

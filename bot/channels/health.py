@@ -8,6 +8,8 @@ so a deploy can wait until every worker serves the same one.
 
 from __future__ import annotations
 
+import os
+
 from flask import Blueprint, current_app
 
 blueprint = Blueprint("health", __name__)
@@ -30,4 +32,5 @@ def healthz() -> tuple[dict[str, object], int]:
     if reloader is not None:
         body["flows_version"] = reloader.served  # None: the static hotline reply
         body["flows_refused"] = reloader.refused
+        body["worker"] = os.getpid()  # which process answered: versions differ between workers for a moment
     return body, 200 if flows_ok and store_ok else 503
