@@ -87,8 +87,10 @@ class Reloader:
         self.hotline: Hotline | None = None
         self.served: str | None = None  # the version the hotline serves; None: the static hotline reply
         self.refused: str | None = None  # the newest broken version, refused and logged
-        self._stamp = stamp(directory)
-        self._version = flows_version(directory)
+        try:
+            self._stamp, self._version = stamp(directory), flows_version(directory)
+        except OSError:  # a file that cannot be read: the loader reports it, and the next look tries again
+            self._stamp, self._version = (), "-"
         self._due = clock() + self.interval
         self._lock = threading.Lock()
 

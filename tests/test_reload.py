@@ -236,6 +236,18 @@ def test_one_thread_checks_while_the_others_answer(flows: Path, monkeypatch: pyt
     assert len(scans) == 1
 
 
+def test_a_folder_unreadable_at_start_is_looked_at_again(
+        flows: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    def unreadable(folder: Path) -> str:
+        raise PermissionError("no access")
+    monkeypatch.setattr(reload, "flows_version", unreadable)
+    clock = Clock()
+    reloader = Reloader(flows, clock=clock).attach(new_hotline(HOTLINE_FLOWS_DIR=str(flows)))
+    monkeypatch.undo()  # readable again: the next look finds the version
+    later(clock, reloader)
+    assert reloader.served == flows_version(flows)
+
+
 # ---- the app ------------------------------------------------------------------------------------------------
 
 @pytest.fixture
