@@ -1,7 +1,8 @@
 """hotline-bot: help-line information about human trafficking by SMS, in English and Spanish.
 
 `create_app()` assembles the Flask app: settings from the environment (unsafe production settings are
-refused, each with what to set), flows loaded once, the conversation store, and one blueprint per channel.
+refused, each with what to set), flows loaded and reloaded when their files change (`bot.reload`), the
+conversation store, and one blueprint per channel.
 """
 
 from __future__ import annotations
@@ -38,7 +39,13 @@ def create_app(config: Mapping[str, str] | None = None) -> Flask:
         TWILIO_AUTH_TOKEN=settings["TWILIO_AUTH_TOKEN"],
         HOTLINE_PUBLIC_URL=settings["HOTLINE_PUBLIC_URL"].rstrip("/"),
     )
+    from bot.reload import Reloader
+
+    reloader = Reloader(Path(settings["HOTLINE_FLOWS_DIR"]))  # before the flows load: an edit meanwhile counts
     app.extensions["hotline"] = build_hotline(settings)
+    # Every request first picks up edited flow files (at most one stat() scan every few seconds).
+    app.extensions["flows_reloader"] = reloader.attach(app.extensions["hotline"])
+    app.before_request(reloader.check)
     places.warm()
 
     from bot import metrics

@@ -4,8 +4,9 @@ No Flask, Redis, clock or logging here, so the webhook, the console and the test
 same code, and a turn can be re-run safely after a write conflict or to replay a Twilio retry.
 
 Order of decisions for one message (safety first):
-1. a conversation idle longer than `Options.idle_timeout`, or left on a node the flows no longer have,
-   starts again at the welcome (opt-out is kept);
+1. a conversation idle longer than `Options.idle_timeout`, or left on a node the flows no longer have
+   (renamed or removed by an edit the server reloaded), starts again at the welcome, which is the main
+   menu (opt-out is kept);
 2. what the message asks for (`bot.matching`: as written or with a typo), from anywhere: emergency,
    suicide, help, delete, stop, start, language, menu, greetings, then topics ("they took my passport");
    the reply follows the language the message is clearly written in;

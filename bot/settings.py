@@ -19,6 +19,7 @@ REPO_FLOWS = Path(__file__).resolve().parent.parent / "flows"
 HOUR, DAY = 3600, 86400
 DEVELOPMENT_PEPPER = "hotline-bot development pepper: not for production"
 MIN_PEPPER_BYTES = 32  # a 256-bit key: pseudonyms cannot be reversed by trying every phone number
+FLOWS_RELOAD_SECONDS = 2  # how often each worker looks for edited flow files (bot.reload): one stat() scan
 REDIS_TIMEOUT_RANGE = (0.05, 2.0)  # seconds; two tries of each must stay far under Twilio's 15 s
 
 
@@ -53,7 +54,10 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("HOTLINE_SPOOL_DIR", "spool",
             "Folder for opt-outs and erasures that Redis could not take, kept until it can (shared by the workers "
             "of one machine; keep it on a persistent disk)."),
-    Setting("HOTLINE_FLOWS_DIR", str(REPO_FLOWS), "Folder of flow files (`*.yaml`) loaded at start-up."),
+    Setting("HOTLINE_FLOWS_DIR", str(REPO_FLOWS),
+            f"Folder of flow files (`*.yaml`) and the referral directory. Edits are served within "
+            f"{FLOWS_RELOAD_SECONDS} seconds, without a restart; a broken edit is refused (logged with file and line) "
+            "and the previous flows keep serving."),
     Setting("HOTLINE_SESSION_TTL", str(HOUR),
             "Seconds a conversation is kept after its last message (sliding); after that it starts again at the "
             "welcome."),
