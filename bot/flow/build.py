@@ -8,14 +8,15 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from types import MappingProxyType
 
-from bot.flow.checks import choice_problems, text_problems
+from bot.flow.checks import Written, choice_problems, identical_problem, text_problems
 from bot.flow.model import LANGUAGES, Choice, Intent, Keywords, Localized, Node, Source, Topic
-from bot.flow.problems import Problem
+from bot.flow.problems import WARNING, Problem
 from bot.flow.schema import label, where
 from bot.flow.yaml_source import DataPath, Document
 from bot.text import normalise
 
 _INTENTS = {i.value: i for i in Intent}
+_PART_NAMES = {"say": "the text", "reprompt": "the reprompt"}
 
 
 @dataclass
@@ -29,6 +30,7 @@ class Draft:
     keyword_sources: dict[Intent, Source] = field(default_factory=dict)
     topics: dict[str, Topic] = field(default_factory=dict)
     language_words: dict[str, set[str]] = field(default_factory=lambda: {lang: set() for lang in LANGUAGES})
+    texts: dict[tuple[str, str, str], Written] = field(default_factory=dict)  # (node, say|reprompt, lang) -> where
     problems: list[Problem] = field(default_factory=list)
 
     def add(self, doc: Document) -> None:
@@ -67,8 +69,14 @@ class Draft:
             for lang in LANGUAGES:
                 text = getattr(texts, lang) if texts else ""
                 text_path = (*path, part, lang)
-                for message in text_problems(name, label(text_path), text, lang) if text.strip() else ():
-                    self.problems.append(Problem(doc.source(text_path), f'node "{name}": {message}'))
+                written = Written(doc.source(text_path), lambda index, at=text_path: doc.text_position(at, index))
+                self.texts[name, part, lang] = written
+                found = text_problems(name, label(text_path), text, lang, written) if text.strip() else []
+                for level, message in found:
+                    self.problems.append(Problem(written.source, f'node "{name}": {message}', level))
+            same = identical_problem(_PART_NAMES[part], texts.en, texts.es) if texts else None
+            if same:
+                self.problems.append(Problem(self.texts[name, part, "es"].source, f'node "{name}": {same}', WARNING))
         self.problems.extend(choice_problems(node))
 
     def _choice(self, doc: Document, path: DataPath, raw: object) -> Choice | None:

@@ -60,6 +60,7 @@ class Document:
     data: object
     root: yaml.Node | None = None
     keys: dict[int, object] = field(default_factory=dict, repr=False)  # id(key node) -> key value
+    lines: tuple[str, ...] = field(default=(), repr=False)  # the file's lines, to map a text's characters
 
     def line_of(self, path: DataPath) -> int:
         """The line of the deepest part of `path` that exists (for a mapping entry: its key's line)."""
@@ -73,6 +74,29 @@ class Document:
         """The text exactly as written at `path`, if it is a single value (for "put it in quotes" hints)."""
         node, _, complete = self._walk(path)
         return node.value if complete and isinstance(node, yaml.ScalarNode) else None
+
+    def text_position(self, path: DataPath, index: int) -> tuple[int, int] | None:
+        """The line and column (from 1) in the file of character `index` of the text at `path`, when its
+        characters stand in the file one for one: a |- block, or a text on one line without escapes."""
+        node, _, complete = self._walk(path)
+        if not complete or not isinstance(node, yaml.ScalarNode) or not 0 <= index < len(node.value):
+            return None
+        value, start = node.value, node.start_mark
+        if node.style == "|":  # the text starts on the line after "|-"; each of its lines is a file line, indented
+            row = value.count("\n", 0, index)
+            line_start = value.rfind("\n", 0, index) + 1
+            text_line = value[line_start:].split("\n", 1)[0]
+            file_row = start.line + 1 + row
+            if file_row >= len(self.lines) or not self.lines[file_row].rstrip("\r").endswith(text_line):
+                return None
+            indent = len(self.lines[file_row].rstrip("\r")) - len(text_line)
+            return file_row + 1, indent + index - line_start + 1
+        if start.line != node.end_mark.line or start.line >= len(self.lines):
+            return None
+        column = start.column + (1 if node.style in ("'", '"') else 0)
+        if self.lines[start.line][column:column + len(value)] != value:
+            return None  # escapes or doubled quotes: the characters do not line up
+        return start.line + 1, column + index + 1
 
     def _walk(self, path: DataPath) -> tuple[yaml.Node | None, int, bool]:
         node = self.root
@@ -124,7 +148,7 @@ def read_document(path: Path) -> tuple[Document | None, list[Problem]]:
         return None, [_yaml_problem(err, file, text)]
     finally:
         loader.dispose()
-    return Document(file, data, root, keys), duplicates
+    return Document(file, data, root, keys, tuple(text.split("\n"))), duplicates
 
 
 def _duplicate_keys(root: yaml.Node, loader: yaml.SafeLoader, file: str, keys: dict[int, object]) -> list[Problem]:
