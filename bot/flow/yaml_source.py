@@ -9,6 +9,7 @@ from pathlib import Path
 
 import yaml
 
+from bot.flow.indentation import misplaced_line
 from bot.flow.model import Source
 from bot.flow.problems import Problem, display_path
 
@@ -190,6 +191,11 @@ def _yaml_problem(err: yaml.YAMLError, file: str, text: str) -> Problem:
                                            "Delete it and retype that part.")
     mark = getattr(err, "problem_mark", None) or getattr(err, "context_mark", None)
     line = mark.line + 1 if mark else 1
+    if isinstance(err, yaml.MarkedYAMLError) and "single document" not in str(err.problem or ""):
+        # The parser complains where the structure broke, often a line or more after the one out of place.
+        misplaced = misplaced_line(text, line)
+        if misplaced:
+            return Problem(Source(file, misplaced.line), f"this is not valid YAML: {misplaced.hint}.")
     what = " ".join(p for p in (getattr(err, "context", None), getattr(err, "problem", None)) if p) or str(err)
     what = " ".join(what.split())  # one problem, one line
     hint = next((h for pattern, h in _YAML_HINTS if pattern in what), "check the indentation and the quotes")
