@@ -344,7 +344,7 @@ def _did_you_mean(name: str, names: Collection[str]) -> str:
 # 7") and lists ("1, 2 or 3", "1 o 2"). One digit alone ("Reply 8 for more") is a single offer, not a claim
 # about every choice. Digits inside longer numbers (1-888-373-7888, 24/7) never count.
 _LONE = r"(?<![\d/+-]){}(?![\d/+]|-\d)"
-_RANGE = re.compile(_LONE.format(r"([1-9])") + r"\s*(?:-|–|to|through|a|al|hasta)\s*" + _LONE.format(r"([1-9])"),
+_RANGE = re.compile(r"(?<![\d/+-])([1-9])(?![\d/+])\s*(?:-|–|to|through|a|al|hasta)\s*([1-9])(?![\d/+]|-\d)",
                     re.IGNORECASE)
 _BETWEEN = re.compile(r"\b(?:between|entre)\s+([1-9])\s+(?:and|y)\s+([1-9])\b", re.IGNORECASE)
 _LIST = re.compile(_LONE.format(r"[1-9]") + r"(?:\s*,\s*[1-9])*\s*,?\s+(?:or|and|o|u|y)\s+" + _LONE.format("[1-9]"),
@@ -436,7 +436,7 @@ def way_back_problems(start: str, nodes: Mapping[str, Node], menu_words: Collect
 
 def _names_way_back(text: str, menu_words: Collection[str]) -> bool:
     """True when `text` offers 0, or a word of the menu keywords written in capitals as a command (MENU, MENÚ)."""
-    if re.search(r"(?<![\d,.-])0(?![\d,.])", text):
+    if re.search(r"(?<![\d,.-])0(?!\d|[.,]\d)", text):
         return True
     commands = [word for word in re.findall(r"[^\W\d_]{2,}", text) if word.isupper()]
     return any(normalise(word) in menu_words for word in commands)

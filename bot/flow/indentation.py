@@ -133,7 +133,7 @@ def _lines(raw_lines: list[str], step: int | None) -> list[_Line] | Misplaced:
             depth = max(0, depth + _brackets(stripped))
             continue
         if raw[indent:indent + 1] == "\t":
-            return Misplaced(number, "this line is indented with a tab; indent with spaces only")
+            return Misplaced(number, "this line is indented with a tab: indent with spaces, not tabs")
         entry = _ENTRY.match(stripped)
         dash = entry["dash"] or ""
         line = _Line(number, indent, bool(dash), indent + len(dash), entry["key"] is not None,
@@ -162,6 +162,12 @@ def _between(line: _Line, levels: list[_Level], closed: list[_Level], step: int 
                                       f"list start at {items.indent} (line {items.line}); every \"- \" of a list "
                                       "must line up")
     grandparent = levels[-2] if len(levels) > 1 else None
+    if grandparent and step and parent.is_list and nearest and nearest.line == parent.line:
+        expected = grandparent.indent + step  # where the "- " of a list under its name usually goes
+        if parent.indent != expected and line.indent == expected + 2:
+            return Misplaced(parent.line, f"this list item is indented {_spaces(parent.indent)}, but the entries "
+                                          f"under it use {line.indent} (line {line.number}); put its \"- \" at "
+                                          f"{expected} spaces")
     if grandparent and step and parent.indent - grandparent.indent != step and line.indent - grandparent.indent == step:
         return Misplaced(parent.line, f"this line is indented {_spaces(parent.indent)}, but the entries at its "
                                       f"level use {line.indent} (line {line.number}); line them up")
