@@ -58,7 +58,8 @@ def test_a_mistake_in_a_yaml_record_is_reported_at_its_line(tmp_path, change, li
             if not x.startswith(key) and not (key == "    phones:" and x.startswith("      - "))]
     text = "services:\n  - id: bayou\n" + change + "".join(kept)
     found = problems_of(tmp_path, {"local.yaml": text})
-    assert len(found) == 1 and f"directory/local.yaml:{line}: error: service bayou: " in found[0] and says in found[0], found
+    assert len(found) == 1, found
+    assert f"directory/local.yaml:{line}: error: service bayou: " in found[0] and says in found[0], found
 
 
 def test_lines_point_at_the_field(tmp_path):
@@ -84,7 +85,8 @@ def test_broken_json_says_where(tmp_path):
 
 def test_an_id_used_twice_is_reported_with_both_places(tmp_path):
     found = problems_of(tmp_path, {"a.yaml": GOOD, "b.yaml": GOOD})
-    assert len(found) == 1 and "directory/b.yaml:2: error: service bayou: id: the id \"bayou\" is used twice" in found[0]
+    assert len(found) == 1
+    assert "directory/b.yaml:2: error: service bayou: id: the id \"bayou\" is used twice" in found[0]
     assert "directory/a.yaml:2); ids must be unique" in found[0]
 
 
