@@ -55,9 +55,7 @@ class Draft:
         path = ("nodes", name)
         source = doc.source(path)
         if name in self.nodes:
-            self.problems.append(Problem(source, f'node "{name}" is defined twice: here and at '
-                                         f"{self.nodes[name].source}. Node names must be unique across all flow "
-                                         "files; rename or remove one."))
+            self.problems.append(_defined_twice("node", name, source, self.nodes[name].source))
             return
         raw = _mapping(raw)
         say = _localized(raw.get("say")) or Localized("", "")
@@ -107,9 +105,7 @@ class Draft:
         path = ("topics", name)
         source = doc.source(path)
         if name in self.topics:
-            self.problems.append(Problem(source, f'topic "{name}" is defined twice: here and at '
-                                         f"{self.topics[name].source}. Topic names must be unique across all flow "
-                                         "files; rename or remove one."))
+            self.problems.append(_defined_twice("topic", name, source, self.topics[name].source))
             return
         goto = _mapping(raw).get("goto")
         if not isinstance(goto, str):
@@ -140,6 +136,12 @@ class Draft:
                 self.problems.append(Problem(doc.source((*path, i)), f'{prefix}: "{word}" in {label(path)} has no '
                                              "letters or digits, so it can never match. Remove it or write a word."))
         return found
+
+
+def _defined_twice(kind: str, name: str, here: Source, first: Source | None) -> Problem:
+    """A node or topic name used a second time (names are shared by every flow file)."""
+    return Problem(here, f'{kind} "{name}" is defined twice: here and at {first}. {kind.capitalize()} names must be '
+                         "unique across all flow files; rename or remove one.")
 
 
 def _mapping(raw: object) -> dict:
