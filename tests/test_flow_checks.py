@@ -265,6 +265,17 @@ def test_a_wrong_indent_is_reported_at_its_own_line(tmp_path: Path, base: str, l
             yaml_errors[0].startswith(f"flows/menu.yaml:{line}: error: this is not valid YAML: {hint}")), found
 
 
+@pytest.mark.parametrize(("change", "where", "hint"), [
+    (("en: Call us.", 'en: "Call us.'), 13, "a quote opened on this line is never closed"),
+    (("en: Reply 1 to talk.", "en: 'Reply 1 to talk."), 6, "a quote opened on this line is never closed"),
+    (("en: Call us.", "en: [Call us."), 13, "a list opened with [ on this line is not closed with ]"),
+])
+def test_a_quote_or_bracket_left_open_is_reported_where_it_opens(tmp_path: Path, change: tuple[str, str],
+                                                                  where: int, hint: str) -> None:
+    found = reported(tmp_path, {"menu.yaml": MENU.replace(*change)})
+    assert len(found) == 1 and found[0].startswith(f"flows/menu.yaml:{where}: error: ") and hint in found[0], found
+
+
 def test_a_colon_in_a_text_keeps_its_own_hint(tmp_path: Path) -> None:
     found = reported(tmp_path, {"menu.yaml": MENU.replace("en: Call us.", "en: Call us: now")})
     assert found == ['flows/menu.yaml:13: error: this is not valid YAML (mapping values are not allowed in this '

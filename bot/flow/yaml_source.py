@@ -47,10 +47,16 @@ _YAML_HINTS = (
     ("expected <block end>", "check the indentation: entries at the same level must line up exactly"),
     ("did not find expected key", "check the indentation: entries at the same level must line up exactly"),
     ("did not find expected '-'", "check the indentation of the list: each item starts with \"- \" lined up"),
-    ("found unexpected end of stream", "a quote is opened and never closed"),
+    ("found unexpected end of stream", "a quote opened on this line is never closed"),
+    ("flow sequence", "a list opened with [ on this line is not closed with ], or a word in it needs quotes"),
+    ("flow mapping", "a set opened with { on this line is not closed with }, or a text in it needs quotes"),
     ("found undefined alias", "* starts an alias in YAML; put the text in quotes"),
     ("expected a single document", 'a flow file is one document: remove the "---" line'),
 )
+
+
+# Complaints about something opened and never closed: their context mark is where it was opened.
+_OPENED = ("while scanning a quoted scalar", "while parsing a flow sequence", "while parsing a flow mapping")
 
 
 @dataclass(frozen=True)
@@ -190,8 +196,12 @@ def _yaml_problem(err: yaml.YAMLError, file: str, text: str) -> Problem:
                                            f"(#x{err.character:04x}), often pasted in from another program. "
                                            "Delete it and retype that part.")
     mark = getattr(err, "problem_mark", None) or getattr(err, "context_mark", None)
+    context = str(getattr(err, "context", None) or "")
+    if context.startswith(_OPENED) and getattr(err, "context_mark", None):
+        mark = err.context_mark  # the line the quote or bracket was opened on, not where the file ran out
     line = mark.line + 1 if mark else 1
-    if isinstance(err, yaml.MarkedYAMLError) and "single document" not in str(err.problem or ""):
+    if isinstance(err, yaml.MarkedYAMLError) and not context.startswith(_OPENED) \
+            and not any(p in str(err.problem or "") for p in ("single document", "undefined alias")):
         # The parser complains where the structure broke, often a line or more after the one out of place.
         misplaced = misplaced_line(text, line)
         if misplaced:
