@@ -142,7 +142,7 @@ class Reloader:
         self.hotline.flows = flows  # one assignment: each message sees the old flows or the new, never a mix
         previous, self.served, self.refused = self.served, version, None
         log.warning("flow files changed: now serving version %s (was %s)", version, previous or "the static reply")
-        warnings = [p for p in problems if p.level != ERROR]
+        warnings = sum(p.level != ERROR for p in problems)
         if warnings:
-            log.warning("flows version %s has warnings:\n%s", version, "\n".join(map(str, warnings)))
+            log.info("flows version %s has %d warning(s); `hotline-bot flows check` lists them", version, warnings)
         return True

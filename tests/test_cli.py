@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+import re
 from pathlib import Path
 
 import pytest
@@ -47,15 +49,58 @@ def test_chat_with_broken_flows_still_gives_the_hotline(tmp_path: Path):
 def test_flows_check_passes_on_the_shipped_flows():
     result = run("flows", "check", str(REPO_FLOWS))
     assert result.exit_code == 0
-    assert result.output.startswith("OK: ")
+    *problems, summary = result.output.strip().splitlines()
+    assert summary.startswith("OK: ") and summary.endswith(f"0 errors, {len(problems)} warnings.")
+    assert all(": warning: " in line for line in problems)
 
 
 @pytest.mark.parametrize(("content", "where"), [
-    ("spec: 1\nnodes: [\n", "broken.yaml:3"),
-    ("spec: 2\n", "broken.yaml:1"),
+    ("spec: 1\nnodes: [\n", "broken.yaml:3: error: "),
+    ("spec: 2\n", "broken.yaml:1: error: "),
 ])
 def test_flows_check_names_the_file_and_line_and_fails(tmp_path: Path, content: str, where: str):
     (tmp_path / "broken.yaml").write_text(content)
     result = run("flows", "check", str(tmp_path))
     assert result.exit_code == 1
     assert where in result.output
+    assert re.match(r"\d+ errors?, \d+ warnings? in .*: the bot will not use these flows until the errors are fixed",
+                    result.output.strip().splitlines()[-1])
+
+
+def test_flows_check_as_json_lists_every_problem_on_stdout(tmp_path: Path):
+    (tmp_path / "broken.yaml").write_text("spec: 2\n")
+    result = CliRunner().invoke(main, ["flows", "check", "--format", "json", str(tmp_path)])
+    assert result.exit_code == 1
+    problems = json.loads(result.stdout)
+    assert problems[0] == {"file": str(tmp_path / "broken.yaml"), "line": 1, "level": "error",
+                           "message": '"spec" must be 1, the only version of this format, not 2.'}
+    assert {"file": None, "line": None, "level": "error"}.items() <= problems[-1].items()  # no start node
+    assert result.stderr == ""
+
+
+def test_flows_check_as_json_on_the_shipped_flows_has_warnings_only():
+    result = CliRunner().invoke(main, ["flows", "check", "--format", "json", str(REPO_FLOWS)])
+    assert result.exit_code == 0
+    assert {problem["level"] for problem in json.loads(result.stdout)} <= {"warning"}
+
+
+def test_flows_check_given_a_flow_file_checks_its_folder_and_says_so():
+    result = CliRunner().invoke(main, ["flows", "check", str(REPO_FLOWS / "menu.yaml")])
+    assert result.exit_code == 0
+    assert f"checking the folder it is in, {REPO_FLOWS}" in result.stderr
+    assert result.stdout.strip().splitlines()[-1].startswith("OK: ")
+
+
+@pytest.mark.parametrize(("args", "message"), [
+    (["nowhere"], "does not exist"),
+    ([str(Path(__file__).parent.parent / "README.md")], "is neither a folder nor a flow file"),
+    (["--format", "xml"], "'xml' is not one of 'text', 'json'"),
+])
+def test_flows_check_used_wrongly_exits_2(args: list[str], message: str):
+    result = CliRunner().invoke(main, ["flows", "check", *args])
+    assert result.exit_code == 2
+    assert message in result.stderr
+
+
+def test_flows_check_documents_its_exit_status():
+    assert "Exit status: 0 when the flows load" in run("flows", "check", "--help").output

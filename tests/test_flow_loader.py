@@ -18,8 +18,9 @@ from bot.flow.schema import SCHEMA, schema_problems
 from bot.flow.yaml_source import read_document
 from bot.settings import REPO_FLOWS
 
-SYSTEM = "spec: 1\nnodes:\n" + "".join(
-    f"  {name}:\n    say:\n      en: {name} text\n      es: texto {name}\n" for name in SYSTEM_NODES
+SYSTEM = "spec: 1\nnodes:\n" + "".join(  # each text says how to get back to the menu: "0"
+    f"  {name}:\n    say:\n      en: {name} text, 0 for the menu\n      es: texto {name}, 0 para el inicio\n"
+    for name in SYSTEM_NODES
 ).replace("en: local_found text", "en: Help in {place}")
 
 KEYWORDS = "spec: 1\nkeywords:\n" + "".join(
@@ -40,8 +41,8 @@ nodes:
         goto: talk
   talk:
     say:
-      en: Call us.
-      es: Llámanos.
+      en: Call us. Reply 0 for the menu.
+      es: Llámanos. Responde 0 para el inicio.
 """
 
 BASE = {"keywords.yaml": KEYWORDS, "system.yaml": SYSTEM}
@@ -132,11 +133,11 @@ BROKEN = {
         [("flows/menu.yaml:1", '"spec" must be 1, the only version of this format, not 2.')],
     ),
     "a Spanish text missing": (
-        {"menu.yaml": MENU.replace("      es: Llámanos.\n", "")},
+        {"menu.yaml": MENU.replace("      es: Llámanos. Responde 0 para el inicio.\n", "")},
         [("flows/menu.yaml:12", 'node "talk": the Spanish text (es) is missing. Add an "es:" entry under "say:".')],
     ),
     "an empty English text": (
-        {"menu.yaml": MENU.replace("en: Call us.", 'en: "  "')},
+        {"menu.yaml": MENU.replace("en: Call us. Reply 0 for the menu.", 'en: "  "')},
         [("flows/menu.yaml:13", 'node "talk": the English text (en) is empty; it must be text')],
     ),
     "a node without say": (
@@ -281,7 +282,8 @@ BROKEN = {
     "a node's reprompt too long inside the general reprompt": (
         {"menu.yaml": MENU.replace("  talk:\n", "    reprompt:\n      en: " + "Reply 1. " * 50 + "\n"
                                    "      es: Responde 1.\n  talk:\n"),
-         "system.yaml": SYSTEM.replace("en: reprompt text", "en: 'Sorry. {hint} Call the hotline.'")},
+         "system.yaml": SYSTEM.replace("en: reprompt text, 0 for the menu",
+                                       "en: 'Sorry. {hint} Call the hotline, or 0.'")},
         [("flows/menu.yaml:4", 'node "menu": the English reprompt (en) inside the general reprompt node is too '
                                "long: it takes 4 SMS segments")],
     ),
@@ -339,25 +341,26 @@ BROKEN = {
                                 "use straight quotes (' and \") and hyphens (-) instead")],
     ),
     "an English text longer than 3 segments": (
-        {"menu.yaml": MENU.replace("en: Call us.", "en: " + "Call us. " * 60)},
+        {"menu.yaml": MENU.replace("en: Call us.", "en: " + "Call us. " * 57)},
         [("flows/menu.yaml:13", 'node "talk": the English text (en) is too long: it takes 4 SMS segments; the '
-                                "limit is 3. It is 539 characters in the basic SMS alphabet (GSM-7, 153 per "
+                                "limit is 3. It is 535 characters in the basic SMS alphabet (GSM-7, 153 per "
                                 "segment); shorten it to at most 459.")],
     ),
     "a Spanish text longer than 3 segments because of á": (
-        {"menu.yaml": MENU.replace("es: Llámanos.", "es: " + "Llámanos ya. " * 16)},
+        {"menu.yaml": MENU.replace("es: Llámanos.", "es: " + "Llámanos ya. " * 14)},
         [("flows/menu.yaml:14", 'node "talk": the Spanish text (es) is too long: it takes 4 SMS segments; the '
                                 "limit is 3. It is sent as UCS-2 (70 characters in one message, 67 per segment "
-                                "when split) because it contains á: letters like á í ó ú")],
+                                "when split) because of \"á\" at line 14, column 13: letters like á í ó ú")],
     ),
     "local_found measured with the longest place name": (
-        {"menu.yaml": MENU, "system.yaml": SYSTEM.replace("en: Help in {place}", "en: '{place} " + "x" * 440 + "'")},
+        {"menu.yaml": MENU, "system.yaml": SYSTEM.replace("en: Help in {place}, 0 for the menu",
+                                                            "en: '{place} 0 " + "x" * 440 + "'")},
         [("flows/system.yaml:33", 'node "local_found": the English text (en) (with {place} = "the Northern Mariana '
                                   'Islands") is too long: it takes 4 SMS segments')],
     ),
     "local_found measured with a Spanish place name that is not GSM-7": (
         {"menu.yaml": MENU,
-         "system.yaml": SYSTEM.replace("es: texto local_found", "es: '{place} " + "x" * 200 + "'")},
+         "system.yaml": SYSTEM.replace("es: texto local_found, 0 para el inicio", "es: '{place} 0 " + "x" * 200 + "'")},
         [("flows/system.yaml:34", 'node "local_found": the Spanish text (es) (with {place} = '
                                   '"las Islas Vírgenes") is too long: it takes 4 SMS segments')],
     ),
@@ -375,21 +378,22 @@ def test_a_broken_flow_is_reported_at_its_line(tmp_path: Path, files: dict, expe
 
 def test_every_problem_is_reported_not_just_the_first(tmp_path: Path) -> None:
     reported = problems_in(tmp_path, {
-        "menu.yaml": MENU.replace("digit: 1", "digit: 0").replace("es: Llámanos.\n", ""),
+        "menu.yaml": MENU.replace("digit: 1", "digit: 0").replace("      es: Llámanos. Responde 0 para el inicio.\n",
+                                                                  ""),
         "more.yaml": "spec: 2\n",
     })
     assert reported == [
-        'flows/menu.yaml:9: node "menu", choice 1: "digit" must be a single digit from 1 to 9 (0 always means '
+        'flows/menu.yaml:9: error: node "menu", choice 1: "digit" must be a single digit from 1 to 9 (0 always means '
         "MENU), not 0.",
-        'flows/menu.yaml:12: node "talk": the Spanish text (es) is missing. Add an "es:" entry under "say:".',
-        'flows/more.yaml:1: "spec" must be 1, the only version of this format, not 2.',
+        'flows/menu.yaml:12: error: node "talk": the Spanish text (es) is missing. Add an "es:" entry under "say:".',
+        'flows/more.yaml:1: error: "spec" must be 1, the only version of this format, not 2.',
     ]
 
 
 def test_a_start_that_names_no_node_is_the_only_problem_reported(tmp_path: Path) -> None:
     # Every node would otherwise be reported as unreachable.
     assert problems_in(tmp_path, {"menu.yaml": MENU.replace("start: menu", "start: mneu")}) == [
-        'flows/menu.yaml:2: "start" names "mneu", but there is no node called that. Did you mean "menu"?']
+        'flows/menu.yaml:2: error: "start" names "mneu", but there is no node called that. Did you mean "menu"?']
 
 
 def test_a_file_that_cannot_be_read_skips_the_checks_across_files(tmp_path: Path) -> None:
@@ -427,9 +431,9 @@ def test_a_valid_flow_set_becomes_the_model(tmp_path: Path) -> None:
     assert flows.start == "menu"
     assert flows.spec == 1
     assert set(flows.nodes) == {"menu", "talk", *SYSTEM_NODES}
-    assert flows.node("talk").say == Localized("Call us.", "Llámanos.")
+    assert flows.node("talk").say == Localized("Call us. Reply 0 for the menu.", "Llámanos. Responde 0 para el inicio.")
     assert flows.node("talk").source == Source("flows/menu.yml", 11)
-    assert flows.node("local_found").say.en == "Help in {place}"
+    assert flows.node("local_found").say.en == "Help in {place}, 0 for the menu"
     assert list(flows.keywords) == list(Intent)
 
 
@@ -454,7 +458,7 @@ def test_choices_keep_their_digit_as_text_and_their_words_normalised(tmp_path: P
 
 def test_doubled_braces_are_literal_braces(tmp_path: Path) -> None:
     flows = load_flows(write_flows(tmp_path, {"menu.yaml": MENU.replace("en: Call us.", "en: Call us {{now}}.")}))
-    assert flows.node("talk").say.en.format_map({}) == "Call us {now}."
+    assert flows.node("talk").say.en.format_map({}) == "Call us {now}. Reply 0 for the menu."
 
 
 def test_spanish_no_and_other_yaml_1_1_booleans_stay_words(tmp_path: Path) -> None:
@@ -495,7 +499,7 @@ def test_the_model_cannot_be_changed(tmp_path: Path) -> None:
 
 def test_a_flow_error_reads_one_problem_per_line() -> None:
     error = FlowError([Problem(Source("flows/a.yaml", 3), "first."), Problem(None, "second.")])
-    assert str(error) == "flows/a.yaml:3: first.\nsecond."
+    assert str(error) == "flows/a.yaml:3: error: first.\nerror: second."
 
 
 # --- the schema, as published for editors

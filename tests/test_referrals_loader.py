@@ -58,13 +58,14 @@ def test_a_mistake_in_a_yaml_record_is_reported_at_its_line(tmp_path, change, li
             if not x.startswith(key) and not (key == "    phones:" and x.startswith("      - "))]
     text = "services:\n  - id: bayou\n" + change + "".join(kept)
     found = problems_of(tmp_path, {"local.yaml": text})
-    assert len(found) == 1 and f"directory/local.yaml:{line}: service bayou: " in found[0] and says in found[0], found
+    assert len(found) == 1, found
+    assert f"directory/local.yaml:{line}: error: service bayou: " in found[0] and says in found[0], found
 
 
 def test_lines_point_at_the_field(tmp_path):
     text = GOOD.replace("713-555-0101", "555-0100")
     found = problems_of(tmp_path, {"local.yaml": text})
-    assert len(found) == 1 and "directory/local.yaml:6: service bayou: phones.0.number:" in found[0]
+    assert len(found) == 1 and "directory/local.yaml:6: error: service bayou: phones.0.number:" in found[0]
 
 
 def test_json_records_are_reported_at_their_line_too(tmp_path):
@@ -73,18 +74,19 @@ def test_json_records_are_reported_at_their_line_too(tmp_path):
     found = problems_of(tmp_path, {"import.json": text})
     status_line = next(n for n, line in enumerate(text.splitlines(), 1) if '"maybe"' in line)
     assert len(found) == 1 and found[0].endswith(
-        f'directory/import.json:{status_line}: service two: status: "maybe" is not a status: use one '
+        f'directory/import.json:{status_line}: error: service two: status: "maybe" is not a status: use one '
         "of active, inactive, defunct, temporarily closed, unverified.")
 
 
 def test_broken_json_says_where(tmp_path):
     found = problems_of(tmp_path, {"import.json": '{"services": [\n  {"id": "x",}\n]}'})
-    assert len(found) == 1 and "directory/import.json:2: this is not valid JSON" in found[0]
+    assert len(found) == 1 and "directory/import.json:2: error: this is not valid JSON" in found[0]
 
 
 def test_an_id_used_twice_is_reported_with_both_places(tmp_path):
     found = problems_of(tmp_path, {"a.yaml": GOOD, "b.yaml": GOOD})
-    assert len(found) == 1 and "directory/b.yaml:2: service bayou: id: the id \"bayou\" is used twice" in found[0]
+    assert len(found) == 1
+    assert "directory/b.yaml:2: error: service bayou: id: the id \"bayou\" is used twice" in found[0]
     assert "directory/a.yaml:2); ids must be unique" in found[0]
 
 

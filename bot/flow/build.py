@@ -8,14 +8,15 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from types import MappingProxyType
 
-from bot.flow.checks import choice_problems, text_problems
+from bot.flow.checks import Written, choice_problems, identical_problem, text_problems
 from bot.flow.model import LANGUAGES, Choice, Intent, Keywords, Localized, Node, Source, Topic
-from bot.flow.problems import Problem
+from bot.flow.problems import WARNING, Problem
 from bot.flow.schema import label, where
 from bot.flow.yaml_source import DataPath, Document
 from bot.text import normalise
 
 _INTENTS = {i.value: i for i in Intent}
+_PART_NAMES = {"say": "the text", "reprompt": "the reprompt"}
 
 
 @dataclass
@@ -29,6 +30,7 @@ class Draft:
     keyword_sources: dict[Intent, Source] = field(default_factory=dict)
     topics: dict[str, Topic] = field(default_factory=dict)
     language_words: dict[str, set[str]] = field(default_factory=lambda: {lang: set() for lang in LANGUAGES})
+    texts: dict[tuple[str, str, str], Written] = field(default_factory=dict)  # (node, say|reprompt, lang) -> where
     problems: list[Problem] = field(default_factory=list)
 
     def add(self, doc: Document) -> None:
@@ -53,9 +55,7 @@ class Draft:
         path = ("nodes", name)
         source = doc.source(path)
         if name in self.nodes:
-            self.problems.append(Problem(source, f'node "{name}" is defined twice: here and at '
-                                         f"{self.nodes[name].source}. Node names must be unique across all flow "
-                                         "files; rename or remove one."))
+            self.problems.append(_defined_twice("node", name, source, self.nodes[name].source))
             return
         raw = _mapping(raw)
         say = _localized(raw.get("say")) or Localized("", "")
@@ -67,8 +67,14 @@ class Draft:
             for lang in LANGUAGES:
                 text = getattr(texts, lang) if texts else ""
                 text_path = (*path, part, lang)
-                for message in text_problems(name, label(text_path), text, lang) if text.strip() else ():
-                    self.problems.append(Problem(doc.source(text_path), f'node "{name}": {message}'))
+                written = Written(doc.source(text_path), lambda index, at=text_path: doc.text_position(at, index))
+                self.texts[name, part, lang] = written
+                found = text_problems(name, label(text_path), text, lang, written) if text.strip() else []
+                for level, message in found:
+                    self.problems.append(Problem(written.source, f'node "{name}": {message}', level))
+            same = identical_problem(_PART_NAMES[part], texts.en, texts.es) if texts else None
+            if same:
+                self.problems.append(Problem(self.texts[name, part, "es"].source, f'node "{name}": {same}', WARNING))
         self.problems.extend(choice_problems(node))
 
     def _choice(self, doc: Document, path: DataPath, raw: object) -> Choice | None:
@@ -99,9 +105,7 @@ class Draft:
         path = ("topics", name)
         source = doc.source(path)
         if name in self.topics:
-            self.problems.append(Problem(source, f'topic "{name}" is defined twice: here and at '
-                                         f"{self.topics[name].source}. Topic names must be unique across all flow "
-                                         "files; rename or remove one."))
+            self.problems.append(_defined_twice("topic", name, source, self.topics[name].source))
             return
         goto = _mapping(raw).get("goto")
         if not isinstance(goto, str):
@@ -132,6 +136,12 @@ class Draft:
                 self.problems.append(Problem(doc.source((*path, i)), f'{prefix}: "{word}" in {label(path)} has no '
                                              "letters or digits, so it can never match. Remove it or write a word."))
         return found
+
+
+def _defined_twice(kind: str, name: str, here: Source, first: Source | None) -> Problem:
+    """A node or topic name used a second time (names are shared by every flow file)."""
+    return Problem(here, f'{kind} "{name}" is defined twice: here and at {first}. {kind.capitalize()} names must be '
+                         "unique across all flow files; rename or remove one.")
 
 
 def _mapping(raw: object) -> dict:

@@ -2,12 +2,19 @@
 
 from __future__ import annotations
 
+import json
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
 from bot import settings
+
+if TYPE_CHECKING:
+    from bot.flow.model import Flows
+
+FLOW_SUFFIXES = (".yaml", ".yml")
 
 
 @click.group()
@@ -16,20 +23,54 @@ def flows() -> None:
 
 
 @flows.command("check")
-@click.argument("directory", type=click.Path(path_type=Path), required=False)
-def flows_check(directory: Path | None) -> None:
-    """Load the flow files as the bot would, and list every problem with its file and line."""
-    from bot.flow import check_flows
+@click.argument("directory", type=click.Path(exists=True, path_type=Path), required=False)
+@click.option("--format", "output_format", type=click.Choice(["text", "json"]), default="text", show_default=True,
+              help="text: one `file:line: level: message` line per problem, then a summary. json: one array of "
+                   "{file, line, level, message} objects (file and line null for the flow set as a whole).")
+def flows_check(directory: Path | None, output_format: str) -> None:
+    """Load the flow files as the bot would, and list every problem with its file and line.
 
-    directory = directory or Path(settings.read()["HOTLINE_FLOWS_DIR"])
+    DIRECTORY is the flow folder (default: HOTLINE_FLOWS_DIR). A flow file is understood as the folder it is
+    in: the bot reads every file of a folder together, so one file cannot be checked alone.
+
+    Exit status: 0 when the flows load (warnings alone do not stop them), 1 when any problem is an error
+    (the bot would send only the static hotline reply), 2 when the command is used wrongly.
+    """
+    from bot.flow import check_flows
+    from bot.flow.problems import ERROR
+
+    if directory is None:
+        directory = Path(settings.read()["HOTLINE_FLOWS_DIR"])
+    elif directory.is_file():
+        if directory.suffix not in FLOW_SUFFIXES:
+            raise click.BadParameter(f"{directory} is neither a folder nor a flow file (*.yaml or *.yml).",
+                                     param_hint="DIRECTORY")
+        click.echo(f"{directory} is a file: checking the folder it is in, {directory.parent}, as the bot reads "
+                   "every file there together.", err=True)
+        directory = directory.parent
     loaded, problems = check_flows(directory)
-    for problem in problems:
-        click.echo(str(problem), err=True)
-    if loaded is None:
-        click.echo(f"\n{len(problems)} problem(s) in {directory}: the bot would only send the static "
-                   "hotline reply until they are fixed.", err=True)
-        sys.exit(1)
-    click.echo(f"OK: {len(loaded.nodes)} nodes in {directory}, start at {loaded.start!r}.")
+    errors = sum(p.level == ERROR for p in problems)
+    if output_format == "json":
+        click.echo(json.dumps([p.as_json() for p in problems], ensure_ascii=False, indent=2))
+    else:
+        for problem in problems:
+            click.echo(str(problem))
+        click.echo(_summary(directory, loaded, errors, len(problems) - errors))
+    sys.exit(1 if errors else 0)
+
+
+def _summary(directory: Path, loaded: Flows | None, errors: int, warnings: int) -> str:
+    """The last line of the text report: what was found and what it means for the bot."""
+    counts = f"{_plural(errors, 'error')}, {_plural(warnings, 'warning')}"
+    if errors or loaded is None:
+        return (f"{counts} in {directory}: the bot will not use these flows until the errors are fixed (a running "
+                "server keeps serving the flows it has; one starting now would send only the static reply with 911 "
+                "and the hotline).")
+    return f"OK: {len(loaded.nodes)} nodes in {directory}, start at {loaded.start!r}; {counts}."
+
+
+def _plural(count: int, noun: str) -> str:
+    return f"{count} {noun}{'' if count == 1 else 's'}"
 
 
 @flows.command("graph")

@@ -7,7 +7,7 @@ from types import MappingProxyType
 
 from bot.flow import checks
 from bot.flow.build import Draft
-from bot.flow.model import Flows, Intent
+from bot.flow.model import Flows, Intent, Keywords
 from bot.flow.problems import ERROR, FlowError, Problem, display_path
 from bot.flow.schema import schema_problems
 from bot.flow.yaml_source import read_document
@@ -54,7 +54,11 @@ def check_flows(directory: Path) -> tuple[Flows | None, list[Problem]]:
         problems += checks.exact_only_problems(draft.keywords, draft.keyword_sources)
         problems += checks.reprompt_problems(draft.nodes)
         if draft.starts and draft.starts[0][0] in draft.nodes:  # else every node would be "unreachable"
-            problems += checks.reach_problems(draft.starts[0][0], draft.nodes, draft.topics.values())
+            start = draft.starts[0][0]
+            problems += checks.reach_problems(start, draft.nodes, draft.topics.values())
+            problems += checks.number_problems(start, draft.nodes, draft.texts)
+            menu_words = draft.keywords.get(Intent.MENU)
+            problems += checks.way_back_problems(start, draft.nodes, _all_words(menu_words), draft.texts)
     directory = None
     if read_all:
         try:
@@ -86,6 +90,11 @@ def flow_files(directory: Path) -> tuple[list[Path], list[Problem]]:
     if not files:
         return [], [Problem(None, f"the flow folder {shown} has no flow files (*.yaml or *.yml) in it.")]
     return files, []
+
+
+def _all_words(keywords: Keywords | None) -> frozenset[str]:
+    """The whole-message words of a keyword group, in every language."""
+    return frozenset().union(*keywords.words.values()) if keywords else frozenset()
 
 
 def _in_reading_order(problems: list[Problem]) -> list[Problem]:

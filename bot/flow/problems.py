@@ -20,7 +20,14 @@ class Problem:
     level: str = ERROR
 
     def __str__(self) -> str:
-        return f"{self.source}: {self.message}" if self.source else self.message
+        """`file:line: level: message`, or `level: message` for a problem of the flow set as a whole (the
+        shape compilers use, so editors and CI can jump to the line)."""
+        return f"{self.source}: {self.level}: {self.message}" if self.source else f"{self.level}: {self.message}"
+
+    def as_json(self) -> dict[str, object]:
+        """The problem as `flows check --format json` prints it (file and line are null for the flow set)."""
+        return {"file": self.source.file if self.source else None, "line": self.source.line if self.source else None,
+                "level": self.level, "message": self.message}
 
 
 class FlowError(Exception):

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import yaml
 
+from bot.flow.indentation import misplaced_line
 from bot.flow.model import Source
 from bot.flow.problems import Problem, display_path
 
@@ -46,10 +47,16 @@ _YAML_HINTS = (
     ("expected <block end>", "check the indentation: entries at the same level must line up exactly"),
     ("did not find expected key", "check the indentation: entries at the same level must line up exactly"),
     ("did not find expected '-'", "check the indentation of the list: each item starts with \"- \" lined up"),
-    ("found unexpected end of stream", "a quote is opened and never closed"),
+    ("found unexpected end of stream", "a quote opened on this line is never closed"),
+    ("flow sequence", "a list opened with [ on this line is not closed with ], or a word in it needs quotes"),
+    ("flow mapping", "a set opened with { on this line is not closed with }, or a text in it needs quotes"),
     ("found undefined alias", "* starts an alias in YAML; put the text in quotes"),
     ("expected a single document", 'a flow file is one document: remove the "---" line'),
 )
+
+
+# Complaints about something opened and never closed: their context mark is where it was opened.
+_OPENED = ("while scanning a quoted scalar", "while parsing a flow sequence", "while parsing a flow mapping")
 
 
 @dataclass(frozen=True)
@@ -60,6 +67,7 @@ class Document:
     data: object
     root: yaml.Node | None = None
     keys: dict[int, object] = field(default_factory=dict, repr=False)  # id(key node) -> key value
+    lines: tuple[str, ...] = field(default=(), repr=False)  # the file's lines, to map a text's characters
 
     def line_of(self, path: DataPath) -> int:
         """The line of the deepest part of `path` that exists (for a mapping entry: its key's line)."""
@@ -73,6 +81,29 @@ class Document:
         """The text exactly as written at `path`, if it is a single value (for "put it in quotes" hints)."""
         node, _, complete = self._walk(path)
         return node.value if complete and isinstance(node, yaml.ScalarNode) else None
+
+    def text_position(self, path: DataPath, index: int) -> tuple[int, int] | None:
+        """The line and column (from 1) in the file of character `index` of the text at `path`, when its
+        characters stand in the file one for one: a |- block, or a text on one line without escapes."""
+        node, _, complete = self._walk(path)
+        if not complete or not isinstance(node, yaml.ScalarNode) or not 0 <= index < len(node.value):
+            return None
+        value, start = node.value, node.start_mark
+        if node.style == "|":  # the text starts on the line after "|-"; each of its lines is a file line, indented
+            row = value.count("\n", 0, index)
+            line_start = value.rfind("\n", 0, index) + 1
+            text_line = value[line_start:].split("\n", 1)[0]
+            file_row = start.line + 1 + row
+            if file_row >= len(self.lines) or not self.lines[file_row].rstrip("\r").endswith(text_line):
+                return None
+            indent = len(self.lines[file_row].rstrip("\r")) - len(text_line)
+            return file_row + 1, indent + index - line_start + 1
+        if start.line != node.end_mark.line or start.line >= len(self.lines):
+            return None
+        column = start.column + (1 if node.style in ("'", '"') else 0)
+        if self.lines[start.line][column:column + len(value)] != value:
+            return None  # escapes or doubled quotes: the characters do not line up
+        return start.line + 1, column + index + 1
 
     def _walk(self, path: DataPath) -> tuple[yaml.Node | None, int, bool]:
         node = self.root
@@ -124,7 +155,7 @@ def read_document(path: Path) -> tuple[Document | None, list[Problem]]:
         return None, [_yaml_problem(err, file, text)]
     finally:
         loader.dispose()
-    return Document(file, data, root, keys), duplicates
+    return Document(file, data, root, keys, tuple(text.split("\n"))), duplicates
 
 
 def _duplicate_keys(root: yaml.Node, loader: yaml.SafeLoader, file: str, keys: dict[int, object]) -> list[Problem]:
@@ -165,7 +196,16 @@ def _yaml_problem(err: yaml.YAMLError, file: str, text: str) -> Problem:
                                            f"(#x{err.character:04x}), often pasted in from another program. "
                                            "Delete it and retype that part.")
     mark = getattr(err, "problem_mark", None) or getattr(err, "context_mark", None)
+    context = str(getattr(err, "context", None) or "")
+    if context.startswith(_OPENED) and getattr(err, "context_mark", None):
+        mark = err.context_mark  # the line the quote or bracket was opened on, not where the file ran out
     line = mark.line + 1 if mark else 1
+    if isinstance(err, yaml.MarkedYAMLError) and not context.startswith(_OPENED) \
+            and not any(p in str(err.problem or "") for p in ("single document", "undefined alias")):
+        # The parser complains where the structure broke, often a line or more after the one out of place.
+        misplaced = misplaced_line(text, line)
+        if misplaced:
+            return Problem(Source(file, misplaced.line), f"this is not valid YAML: {misplaced.hint}.")
     what = " ".join(p for p in (getattr(err, "context", None), getattr(err, "problem", None)) if p) or str(err)
     what = " ".join(what.split())  # one problem, one line
     hint = next((h for pattern, h in _YAML_HINTS if pattern in what), "check the indentation and the quotes")
