@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+from datetime import date
 from pathlib import Path
 
 import click
@@ -17,11 +18,16 @@ def flows() -> None:
 
 @flows.command("check")
 @click.argument("directory", type=click.Path(path_type=Path), required=False)
-def flows_check(directory: Path | None) -> None:
+@click.option("--facts", "list_facts", is_flag=True,
+              help="First list the facts (facts.yaml): each number, short code and address, and when it was verified.")
+def flows_check(directory: Path | None, list_facts: bool) -> None:
     """Load the flow files as the bot would, and list every problem with its file and line."""
     from bot.flow import check_flows
+    from bot.flow.facts import facts_listing
 
     directory = directory or Path(settings.read()["HOTLINE_FLOWS_DIR"])
+    if list_facts:
+        click.echo(facts_listing(directory, date.today()))
     loaded, problems = check_flows(directory)
     for problem in problems:
         click.echo(str(problem), err=True)

@@ -467,3 +467,19 @@ def _scalars(node: yaml.Node | None) -> Iterator[yaml.ScalarNode]:
             if isinstance(value, yaml.ScalarNode):
                 yield value
 
+
+
+def facts_listing(folder: Path, today: date) -> str:
+    """The facts of `folder` as a table for `flows check --facts`: value, name, date verified, what to re-verify."""
+    registry, _ = load_registry(folder)
+    if registry is None:
+        return f"{display_path(folder / FACTS_FILE)} cannot be read: see the problems below."
+    if not registry.exists:
+        return f"{registry.file} does not exist: this flow folder has no facts, so it may send no number."
+    width = max((len(f.shown) for f in registry.facts), default=0)
+    lines = [f"{'fact':<{width}}  verified               name"]
+    lines += [f"{f.shown:<{width}}  {f.verified}  {'RE-VERIFY' if f.stale(today) else '         '}  {f.name}"
+              for f in registry.facts]
+    stale = sum(1 for f in registry.facts if f.stale(today))
+    return "\n".join([*lines, f"{len(registry.facts)} facts in {registry.file}; {stale} verified more than a year "
+                                "ago: re-verify them.", ""])
