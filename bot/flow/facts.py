@@ -409,10 +409,11 @@ def _number_problems(doc: Document, phone: yaml.Node, registry: Registry) -> lis
         return []
     try:
         value = phones.parse(number.value)
-    except phones.BadNumber:
-        return []  # the referral loader says why
+    except phones.BadNumber:  # the referral loader says why; this says which fact it may have meant
+        value = re.sub(r"\D", "", number.value) if re.search(r"\d{7}", re.sub(r"\D", "", number.value)) else \
+            number.value.strip()
     keyword = _child(phone, "keyword")
-    kind = PHONE if value.startswith("+") else SHORT_CODE
+    kind = SHORT_CODE if re.fullmatch(r"\d{3,6}", value) else PHONE
     found = Found(kind, value, number.value, 0, keyword.value if isinstance(keyword, yaml.ScalarNode) else None)
     why = unknown(found, registry)
     return [Problem(Source(doc.file, number.start_mark.line + 1), why)] if why else []
