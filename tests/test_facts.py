@@ -104,6 +104,11 @@ def test_a_bare_short_number_is_an_error_only_when_it_is_a_near_miss(text, sent)
     assert (unknown(found, SHIPPED) is None) == sent
 
 
+@pytest.mark.parametrize("text", ["Since 2026-11-01.", "Closed on 12-25-2026.", "Open 9-17, 24/7.", "Reply 1, 2 or 3."])
+def test_dates_hours_and_menu_digits_are_not_numbers(text):
+    assert find(text) == []
+
+
 # --- an unregistered value fails, naming file, line and the nearest fact ---
 
 MENU_CASES = [
@@ -312,6 +317,13 @@ def test_mistakes_in_facts_yaml_are_reported_at_their_line(tmp_path, change, lin
     registry, problems = registry_of(tmp_path, GOOD_FACT.replace(*change, 1))
     assert any(p.startswith(f"{tmp_path / FACTS_FILE}:{line}: ") and says in p for p in problems), problems
     assert registry is not None and registry.facts == ()
+
+
+def test_an_unreadable_facts_file_stops_the_flows_and_says_where(flows):
+    edit(flows / FACTS_FILE, "  - name: Emergency\n", "  - name: Emergency\n\t")
+    loaded, problems = check_flows(flows)
+    assert loaded is None
+    assert [str(p).split(": ", 1)[0] for p in problems if p.level == ERROR] == ["flows/facts.yaml:32"]
 
 
 def test_a_fact_written_twice_is_reported(tmp_path):

@@ -42,7 +42,7 @@ _KEYWORD = re.compile(r"\b([A-Z][A-Z0-9ÁÉÍÓÚÑ]{1,19})\s+(?:to|TO|al|AL|a)\
 _VANITY = re.compile(r"(?<![\w-])(?:\+?1-)?\(?[2-9]\d{2}\)?-(?=[\dA-Z-]*[A-Z])[\dA-Z]+(?:-[\dA-Z]+)*(?![\w-])")
 # Groups of digits that look like a phone number but that phonenumbers cannot read (1-8888-373-7888).
 _DIGIT_GROUPS = re.compile(r"(?<![\w.])\+?\(?\d{1,4}\)?(?:[-. ]?\(?\d{2,4}\)?){2,}(?![\w])")
-_ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+_DATE_LIKE = re.compile(r"^(?:\d{4}-\d{2}-\d{2}|\d{1,2}[-.]\d{1,2}[-.]\d{2,4})$")  # 2026-11-01, 11-23-2026
 _TLDS = "com|org|net|gov|edu|info|io|app|help|online|mx"
 _WEB = re.compile(r"(?i)(?:\bhttps?://|\bwww\.)[^\s<>\"']+|(?<![\w@.-])(?:[a-z0-9](?:[a-z0-9-]*[a-z0-9])?\.)+"
                   rf"(?:{_TLDS})\b(?:/[^\s<>\"']*)?")
@@ -368,7 +368,7 @@ def _vanity(written: str) -> str | None:
 def _digits(written: str) -> str | None:
     """The digits of something that looks like a phone number phonenumbers could not read (never a fact)."""
     digits = re.sub(r"\D", "", written)
-    return digits if len(digits) >= 7 and not _ISO_DATE.match(written) else None
+    return digits if len(digits) >= 7 and not _DATE_LIKE.match(written) else None
 
 
 def _comparable(kind: str, value: str) -> str:
