@@ -126,6 +126,8 @@ MENU_CASES = [
      "the web address report.cybertips.org is not in flows/facts.yaml: did you mean report.cybertip.org?"),
     ("Crisis Text Line: text HOME to 741741", "Crisis Text Line: text HOLE to 741741",
      "HOLE is not a keyword flows/facts.yaml holds for 741741 (it holds AYUDA, HOME): did you mean HOME?"),
+    ("call 1-888-373-7888 or text 233733", "call 1-888-373-7888 or text INFO to 233733",
+     '"INFO to 233733": INFO is not a keyword flows/facts.yaml holds for 233733 (it holds none'),
     ("TTY: dial 711", "TTY: dial 712", "the short code 712 is not in flows/facts.yaml: did you mean 711?"),
     ("Sexual assault (RAINN): 1-800-656-4673", "Sexual assault (RAINN): 1-212-555-0199",
      "the phone number 1-212-555-0199 is not in flows/facts.yaml. Check it against its source"),  # nothing near
@@ -154,6 +156,12 @@ def test_a_reprompt_and_the_spanish_text_are_checked_too(flows):
     found = errors(flows)
     assert any(e.startswith(f"flows/menu.yaml:{reprompt}: the phone number 1-888-373-7880") for e in found), found
     assert any(e.startswith(f"flows/menu.yaml:{spanish}: the phone number 1-888-373-7887") for e in found), found
+
+
+def test_a_number_on_the_second_line_of_a_folded_text_is_found_on_its_line(flows):
+    line = edit(flows / "menu.yaml", "      en: Reply with a number from 1 to 7.\n",
+                "      en: Reply with a number from 1 to 7,\n        or call 1-888-373-7880.\n")
+    assert any(e.startswith(f"flows/menu.yaml:{line + 1}: the phone number 1-888-373-7880") for e in errors(flows))
 
 
 DIRECTORY_CASES = [

@@ -196,16 +196,17 @@ def unknown(found: Found, registry: Registry) -> str | None:
             and not any(_one_typo(found.value, f.value) for f in registry.facts if f.kind == SHORT_CODE)):
         return None  # a count or a year, not a number to dial: only near-misses of a known code are typos
     if registry.knows(found.kind, found.value):
-        if found.kind != SHORT_CODE or found.keyword is None or not registry.keywords(found.value):
+        keywords = registry.keywords(found.value)
+        if found.kind != SHORT_CODE or found.keyword is None or found.keyword.upper() in keywords:
             return None
-        if found.keyword.upper() in registry.keywords(found.value):
-            return None
-        close = Levenshtein.distance
-        meant = min(sorted(registry.keywords(found.value)), key=lambda k: close(k, found.keyword.upper()))
-        return (f'"{found.keyword} to {found.written}": {found.keyword} is not a keyword {registry.file} holds for '
-                f"{found.written} (it holds {', '.join(sorted(registry.keywords(found.value)))}): did you mean "
-                f"{meant}? If {found.keyword} is right, add a fact for it with its source and the date you "
-                "checked it.")
+        said = f'"{found.keyword} to {found.written}": {found.keyword} is not a keyword {registry.file} holds for ' \
+               f"{found.written}"
+        add = f"If {found.keyword} is right, add a fact for it (keyword: {found.keyword}) with its source and the " \
+              "date you checked it."
+        if not keywords:
+            return f"{said} (it holds none: the number is texted without a word). {add}"
+        meant = min(sorted(keywords), key=lambda k: Levenshtein.distance(k, found.keyword.upper()))
+        return f"{said} (it holds {', '.join(sorted(keywords))}): did you mean {meant}? {add}"
     what = f"{WHAT[found.kind]} {found.written}"
     if not registry.exists:
         return (f"{what} is not a known fact: this flow folder has no {FACTS_FILE}. Create {registry.file} and add "
