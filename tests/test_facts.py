@@ -16,7 +16,8 @@ from click.testing import CliRunner
 
 from bot.cli import main
 from bot.flow import check_flows, load_flows
-from bot.flow.facts import FACTS_FILE, PHONE, SHORT_CODE, WEB, Fact, Registry, find, load_registry, unknown
+from bot.flow.fact_check import find, unknown
+from bot.flow.facts import FACTS_FILE, PHONE, SHORT_CODE, WEB, Fact, Registry, load_registry, stale_problems
 from bot.flow.loader import flow_files
 from bot.flow.problems import ERROR, WARNING
 from bot.referrals import phones
@@ -356,8 +357,6 @@ def test_a_facts_file_without_a_list_of_facts(tmp_path, content):
     ("2021-10", True),  # a month is enough when that is all the source gives
 ])
 def test_facts_verified_more_than_a_year_ago_are_to_re_verify(tmp_path, verified, warns):
-    from bot.flow.facts import stale_problems
-
     registry, _ = registry_of(tmp_path, GOOD_FACT.replace("2026-11-01", verified))
     found = stale_problems(registry, TODAY)
     assert [(p.level, p.source.line) for p in found] == ([(WARNING, 2)] if warns else [])

@@ -6,7 +6,7 @@ from datetime import date
 from pathlib import Path
 from types import MappingProxyType
 
-from bot.flow import checks, facts
+from bot.flow import checks, fact_check, facts
 from bot.flow.build import Draft
 from bot.flow.model import Flows, Intent
 from bot.flow.problems import ERROR, FlowError, Problem, display_path
@@ -43,7 +43,7 @@ def check_flows(directory: Path) -> tuple[Flows | None, list[Problem]]:
         if doc is None:
             read_all = False
             continue
-        problems += schema_problems(doc) + facts.flow_problems([doc], registry)
+        problems += schema_problems(doc) + fact_check.flow_problems([doc], registry)
         draft.add(doc)
     problems += draft.problems
     # Checks across files only make sense when every file could be read: a node in an unreadable file
@@ -64,7 +64,7 @@ def check_flows(directory: Path) -> tuple[Flows | None, list[Problem]]:
             directory = load_directory(directory_path)
         except FlowError as error:
             problems += error.problems
-        problems += facts.directory_problems(directory_path, registry)
+        problems += fact_check.directory_problems(directory_path, registry)
     problems = _in_reading_order(problems)
     if any(p.level == ERROR for p in problems):
         return None, problems
