@@ -8,6 +8,7 @@ import re
 import shutil
 import textwrap
 from datetime import date
+from functools import cache
 from pathlib import Path
 
 import pytest
@@ -231,23 +232,31 @@ def _written(fact: Fact) -> re.Pattern[str]:
     return re.compile(rf"(?<![\w.-]){re.escape(fact.written)}(?![\w-]|\.\w)")
 
 
-def where_sent(fact: Fact) -> set[str]:
+def _directory_sends() -> dict[str, tuple[list[str], set[str]]]:
+    """Each shipped directory file's texts (replies, service names) and numbers, as the directory reads them."""
+    sends = {}
+    for path in sorted((REPO_FLOWS / "directory").glob("*.yaml")):
+        data = yaml.load(path.read_text(encoding="utf-8"), Loader=yaml.CSafeLoader)
+        services = data.get("services") or []
+        texts = [json.dumps(data.get("texts", {}), ensure_ascii=False),
+                 *(json.dumps(service.get("name"), ensure_ascii=False) for service in services)]
+        sends[path.name] = texts, {phones.parse(p["number"]) for s in services for p in s.get("phones") or []}
+    return sends
+
+
+DIRECTORY_SENDS = _directory_sends()
+
+
+@cache
+def where_sent(fact: Fact) -> frozenset[str]:
     """The shipped files (by name) in which the bot sends `fact`, read from the loaded flows and the directory's
     records, independently of the check."""
     pattern = _written(fact)
     files = {Path(node.source.file).name for node in SHIPPED_FLOWS.nodes.values()
              if any(pattern.search(text) for text in _texts(node))}
-    for path in sorted((REPO_FLOWS / "directory").glob("*.yaml")):
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
-        texts = [json.dumps(data.get("texts", {}), ensure_ascii=False)]
-        for service in data.get("services") or []:
-            texts.append(json.dumps(service.get("name"), ensure_ascii=False))
-            numbers = {phones.parse(p["number"]) for p in service.get("phones") or []}
-            if fact.keyword is None and fact.value in numbers:
-                files.add(path.name)
-        if any(pattern.search(text) for text in texts):
-            files.add(path.name)
-    return files
+    files |= {name for name, (texts, numbers) in DIRECTORY_SENDS.items()
+              if any(pattern.search(text) for text in texts) or (fact.keyword is None and fact.value in numbers)}
+    return frozenset(files)
 
 
 def typo(fact: Fact) -> str:
@@ -295,6 +304,7 @@ def test_a_one_digit_typo_in_any_fact_fails_flows_check_naming_the_file(flows, f
     assert where_sent(fact) <= {Path(e.split(":", 1)[0]).name for e in found}, errors(flows)
 
 
+@cache
 def _parses_to(written: str, value: str) -> bool:
     try:
         return phones.parse(written.strip()) == value
