@@ -16,6 +16,7 @@ import yaml
 from click.testing import CliRunner
 
 from bot.cli import main
+from bot.fallback import STATIC_REPLY
 from bot.flow import check_flows, load_flows
 from bot.flow.fact_check import find, unknown
 from bot.flow.facts import FACTS_FILE, PHONE, SHORT_CODE, WEB, Fact, Registry, load_registry, stale_problems
@@ -213,6 +214,13 @@ def test_fictional_numbers_are_facts_like_any_other(flows):
         facts.write("  - name: Bayou Shelter (fictional)\n    phone: (713) 555-0100\n"
                     "    source: https://example.org/list\n    verified: 2026-11-01\n")
     assert errors(flows) == []
+
+
+def test_the_static_reply_sends_only_facts():
+    """The reply sent when the flows are broken lives in code (bot/fallback.py), so no flow check reads it."""
+    found = find(STATIC_REPLY)
+    assert {(f.kind, f.value) for f in found} >= {(PHONE, "+18883737888"), (SHORT_CODE, "233733"), (SHORT_CODE, "911")}
+    assert [f.written for f in found if unknown(f, SHIPPED)] == []
 
 
 def test_facts_yaml_is_not_a_flow_file():
