@@ -240,15 +240,17 @@ def _written(fact: Fact) -> re.Pattern[str]:
     return re.compile(rf"(?<![\w.-]){re.escape(fact.written)}(?![\w-]|\.\w)")
 
 
-def _directory_sends() -> dict[str, tuple[list[str], set[str]]]:
-    """Each shipped directory file's texts (replies, service names) and numbers, as the directory reads them."""
+def _directory_sends() -> dict[str, tuple[list[str], set[tuple[str, str | None]]]]:
+    """Each shipped directory file's texts (replies, service names) and (number, keyword) pairs, as the
+    directory reads them."""
     sends = {}
     for path in sorted((REPO_FLOWS / "directory").glob("*.yaml")):
         data = yaml.load(path.read_text(encoding="utf-8"), Loader=yaml.CSafeLoader)
         services = data.get("services") or []
         texts = [json.dumps(data.get("texts", {}), ensure_ascii=False),
                  *(json.dumps(service.get("name"), ensure_ascii=False) for service in services)]
-        sends[path.name] = texts, {phones.parse(p["number"]) for s in services for p in s.get("phones") or []}
+        sends[path.name] = texts, {(phones.parse(p["number"]), p.get("keyword"))
+                                   for s in services for p in s.get("phones") or []}
     return sends
 
 
@@ -263,7 +265,8 @@ def where_sent(fact: Fact) -> frozenset[str]:
     files = {Path(node.source.file).name for node in SHIPPED_FLOWS.nodes.values()
              if any(pattern.search(text) for text in _texts(node))}
     files |= {name for name, (texts, numbers) in DIRECTORY_SENDS.items()
-              if any(pattern.search(text) for text in texts) or (fact.keyword is None and fact.value in numbers)}
+              if any(pattern.search(text) for text in texts)
+              or (fact.value, fact.keyword) in numbers}
     return frozenset(files)
 
 
@@ -300,6 +303,8 @@ def test_a_one_digit_typo_in_any_fact_fails_flows_check_naming_the_file(flows, f
         text = path.read_text(encoding="utf-8")
         if fact.keyword:
             changed = pattern.sub(lambda m: m.group().replace(fact.keyword, wrong, 1), text)
+            changed = re.sub(rf"(number: \"?{re.escape(fact.written)}\"?, [^}}]*keyword: ){fact.keyword}\b",
+                             rf"\g<1>{wrong}", changed)
         else:
             changed = pattern.sub(wrong, text)
             if fact.kind != WEB:  # a directory record's number, however it is written
