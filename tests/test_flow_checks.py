@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 import shutil
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -30,6 +31,18 @@ TWO = MENU.replace("        goto: talk\n", """\
 
 THREE = TWO.replace("      - digit: 2\n        goto: talk\n",
                     "      - digit: 2\n        goto: talk\n      - digit: 3\n        goto: talk\n")  # reprompt: 16, 17
+
+
+def facts_of(*values: tuple[str, ...]) -> str:
+    """A facts.yaml holding these (kind, value[, keyword]) facts, checked today (never due for re-verifying)."""
+    entries = "".join(f'  - name: fact {i}\n    {fact[0]}: "{fact[1]}"\n'
+                      + (f"    keyword: {fact[2]}\n" if len(fact) > 2 else "")
+                      + f"    source: https://example.org/{i}\n    verified: {date.today().isoformat()}\n"
+                      for i, fact in enumerate(values))
+    return "facts:\n" + entries
+
+
+NUMBERS_FACTS = facts_of(("phone", "1-888-373-7888"), ("short_code", "233733"), ("short_code", "988", "AYUDA"))
 
 
 def reported(tmp_path: Path, files: dict[str, str | bytes | None]) -> list[str]:
@@ -164,7 +177,8 @@ def test_ranges_and_lists_in_both_languages(tmp_path: Path, reprompt: str, match
     "200+ languages, 1 to 1 with an interpreter.",
 ])
 def test_numbers_that_are_not_offers_are_left_alone(tmp_path: Path, text: str) -> None:
-    assert reported(tmp_path, {"menu.yaml": TWO.replace("en: Call us.", f"en: {text}")}) == []
+    files = {"menu.yaml": TWO.replace("en: Call us.", f"en: {text}"), "facts.yaml": NUMBERS_FACTS}
+    assert reported(tmp_path, files) == []
 
 
 def test_a_page_may_offer_the_main_menus_numbers(tmp_path: Path) -> None:
@@ -189,7 +203,8 @@ def test_pages_that_end_the_conversation_need_no_way_back(tmp_path: Path, node: 
 
 @pytest.mark.parametrize(("en", "es"), [("911", "911"), ("1-888-373-7888", "1-888-373-7888!")])
 def test_texts_of_numbers_alone_may_be_the_same_in_both_languages(tmp_path: Path, en: str, es: str) -> None:
-    files = {"menu.yaml": TWO.replace("Reply 1 or 2.", f'"{en}"').replace("Responde 1 o 2.", f'"{es}"')}
+    files = {"menu.yaml": TWO.replace("Reply 1 or 2.", f'"{en}"').replace("Responde 1 o 2.", f'"{es}"'),
+             "facts.yaml": facts_of(("short_code", "911"), ("phone", "1-888-373-7888"))}
     assert reported(tmp_path, files) == []
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import sys
+from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -27,7 +28,9 @@ def flows() -> None:
 @click.option("--format", "output_format", type=click.Choice(["text", "json"]), default="text", show_default=True,
               help="text: one `file:line: level: message` line per problem, then a summary. json: one array of "
                    "{file, line, level, message} objects (file and line null for the flow set as a whole).")
-def flows_check(directory: Path | None, output_format: str) -> None:
+@click.option("--facts", "list_facts", is_flag=True,
+              help="First list the facts (facts.yaml): each number, short code and address, and when it was verified.")
+def flows_check(directory: Path | None, output_format: str, list_facts: bool) -> None:
     """Load the flow files as the bot would, and list every problem with its file and line.
 
     DIRECTORY is the flow folder (default: HOTLINE_FLOWS_DIR). A flow file is understood as the folder it is
@@ -37,8 +40,11 @@ def flows_check(directory: Path | None, output_format: str) -> None:
     (the bot would send only the static hotline reply), 2 when the command is used wrongly.
     """
     from bot.flow import check_flows
+    from bot.flow.facts import facts_listing
     from bot.flow.problems import ERROR
 
+    if list_facts and output_format == "json":
+        raise click.UsageError("--facts lists the facts as text: use it without --format json")
     if directory is None:
         directory = Path(settings.read()["HOTLINE_FLOWS_DIR"])
     elif directory.is_file():
@@ -48,6 +54,8 @@ def flows_check(directory: Path | None, output_format: str) -> None:
         click.echo(f"{directory} is a file: checking the folder it is in, {directory.parent}, as the bot reads "
                    "every file there together.", err=True)
         directory = directory.parent
+    if list_facts:
+        click.echo(facts_listing(directory, date.today()))
     loaded, problems = check_flows(directory)
     errors = sum(p.level == ERROR for p in problems)
     if output_format == "json":

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+from datetime import date
 from pathlib import Path
 from types import MappingProxyType
 
-from bot.flow import checks
+from bot.flow import checks, fact_check, facts
 from bot.flow.build import Draft
 from bot.flow.model import Flows, Intent, Keywords
 from bot.flow.problems import ERROR, FlowError, Problem, display_path
@@ -32,6 +33,8 @@ def check_flows(directory: Path) -> tuple[Flows | None, list[Problem]]:
 
     directory_path = directory
     files, problems = flow_files(directory)
+    registry, found = facts.load_registry(directory) if files else (None, [])
+    problems += found + facts.stale_problems(registry, date.today())
     draft = Draft()
     read_all = bool(files)
     for path in files:
@@ -40,7 +43,7 @@ def check_flows(directory: Path) -> tuple[Flows | None, list[Problem]]:
         if doc is None:
             read_all = False
             continue
-        problems += schema_problems(doc)
+        problems += schema_problems(doc) + fact_check.flow_problems([doc], registry)
         draft.add(doc)
     problems += draft.problems
     # Checks across files only make sense when every file could be read: a node in an unreadable file
@@ -65,6 +68,7 @@ def check_flows(directory: Path) -> tuple[Flows | None, list[Problem]]:
             directory = load_directory(directory_path)
         except FlowError as error:
             problems += error.problems
+        problems += fact_check.directory_problems(directory_path, registry)
     problems = _in_reading_order(problems)
     if any(p.level == ERROR for p in problems):
         return None, problems
@@ -84,9 +88,10 @@ def flow_files(directory: Path) -> tuple[list[Path], list[Problem]]:
     if not directory.is_dir():
         what = "is not a folder" if directory.exists() else "does not exist"
         return [], [Problem(None, f"the flow folder {shown} {what}. Check HOTLINE_FLOWS_DIR.")]
-    # Names starting with "." are editors' lock and backup files, not flows.
+    # Names starting with "." are editors' lock and backup files, not flows; facts.yaml is the facts registry.
     files = sorted(p for p in directory.iterdir()
-                   if p.suffix in SUFFIXES and not p.name.startswith(".") and p.is_file())
+                   if p.suffix in SUFFIXES and not p.name.startswith(".") and p.name != facts.FACTS_FILE
+                   and p.is_file())
     if not files:
         return [], [Problem(None, f"the flow folder {shown} has no flow files (*.yaml or *.yml) in it.")]
     return files, []
