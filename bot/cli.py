@@ -30,7 +30,11 @@ def main() -> None:
 @click.option("--lang", type=click.Choice(["en", "es"]), default=None,
               help="Start in this language (default: picked by your first message).")
 def chat(lang: str | None) -> None:
-    """Talk to the bot in this terminal, on the embedded store (one message per line when piped)."""
+    """Talk to the bot in this terminal, on the embedded store (one message per line when piped).
+
+    Reads HOTLINE_FLOWS_DIR and HOTLINE_PROGRAM_NAME (never REDIS_URL: the conversation is kept in memory and
+    forgotten when you leave). Exit status: 0 (broken flows are reported, and the static reply is shown).
+    """
     from bot import build_hotline
 
     settings = settings_module.read({**os.environ, "REDIS_URL": ""})  # always the embedded store

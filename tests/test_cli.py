@@ -6,11 +6,12 @@ import json
 import re
 from pathlib import Path
 
+import click
 import pytest
 from click.testing import CliRunner
 
 from bot.cli import main
-from bot.settings import REPO_FLOWS
+from bot.settings import REPO_FLOWS, SETTINGS
 
 
 def run(*args: str, stdin: str = "", env: dict[str, str] | None = None):
@@ -104,3 +105,30 @@ def test_flows_check_used_wrongly_exits_2(args: list[str], message: str):
 
 def test_flows_check_documents_its_exit_status():
     assert "Exit status: 0 when the flows load" in run("flows", "check", "--help").output
+
+
+def _commands(group: click.Group, prefix: tuple[str, ...] = ()) -> list[tuple[tuple[str, ...], click.Command]]:
+    """Every command a user can run, with the words that name it."""
+    found = []
+    for name, command in sorted(group.commands.items()):
+        if isinstance(command, click.Group):
+            found += _commands(command, (*prefix, name))
+        else:
+            found.append(((*prefix, name), command))
+    return found
+
+
+SETTING_NAMES = [setting.name for setting in SETTINGS]
+
+
+@pytest.mark.parametrize(("words", "command"), _commands(main), ids=lambda c: " ".join(c) if isinstance(c, tuple)
+                         else "")
+def test_every_command_says_its_exit_status_the_settings_it_reads_and_its_defaults(words: tuple[str, ...],
+                                                                                 command: click.Command):
+    help_text = " ".join(run(*words, "--help").output.split())
+    assert "Exit status" in help_text, f"{' '.join(words)} --help: say what each exit status means"
+    assert any(name in help_text for name in SETTING_NAMES) or "Reads no settings" in help_text, (
+        f"{' '.join(words)} --help: name the settings it reads (or say it reads none)")
+    for option in command.params:
+        if isinstance(option, click.Option) and isinstance(option.default, str | int | float) and not option.is_flag:
+            assert option.show_default, f"{' '.join(words)} {option.opts[0]}: show its default in --help"

@@ -86,7 +86,12 @@ def _plural(count: int, noun: str) -> str:
 @click.option("--format", "form", type=click.Choice(["mermaid", "dot", "svg"]), default="mermaid", show_default=True,
               help="mermaid (for the README and GitHub), dot (Graphviz), or svg (needs Graphviz's `dot`).")
 def flows_graph(directory: Path | None, form: str) -> None:
-    """Print a picture of the menu: every page, every choice, and what is answered from anywhere."""
+    """Print a picture of the menu: every page, every choice, and what is answered from anywhere.
+
+    DIRECTORY is the flow folder (default: HOTLINE_FLOWS_DIR). The README keeps the Mermaid picture of the
+    shipped flows (a test says when it is out of date). Exit status: 0 printed, 1 when the flows have errors
+    (fix them first: hotline-bot flows check), 2 for bad usage or svg without Graphviz.
+    """
     import shutil
     import subprocess
 
