@@ -115,6 +115,8 @@ def store_migrate() -> None:
 # Command groups with a module of their own, registered after the commands above.
 from bot.flow.cli import flows  # noqa: E402
 from bot.referrals.cli import referrals  # noqa: E402
+from bot.transcripts.cli import replay  # noqa: E402
 
 main.add_command(flows)
 main.add_command(referrals)
+main.add_command(replay)
