@@ -29,7 +29,7 @@ class Coverage:
 
     nodes: dict[tuple[str, str], bool] = field(default_factory=dict)  # (node, lang) -> visited
     choices: dict[tuple[str, int, str], bool] = field(default_factory=dict)  # (node, number, lang) -> visited
-    intents: dict[tuple[str, str], bool] = field(default_factory=dict)  # (intent or "topic name", lang)
+    intents: dict[tuple[str, str], bool] = field(default_factory=dict)  # ("intent stop" or "topic name", lang)
 
     @classmethod
     def of(cls, flows: Flows) -> Coverage:
@@ -42,7 +42,7 @@ class Coverage:
                     coverage.choices[(name, number, lang)] = False
         for intent, keywords in flows.keywords.items():
             for lang in _languages(keywords):
-                coverage.intents[(intent.value, lang)] = False
+                coverage.intents[(f"intent {intent.value}", lang)] = False
         for topic in flows.topics:
             for lang in _languages(topic.keywords):
                 coverage.intents[(_topic_label(topic), lang)] = False
@@ -95,7 +95,7 @@ def visits(flows: Flows, options: Options, met: State, text: str, outcome: Outco
         if chosen is not None:
             yield "choices", (*chosen, lang)
     elif isinstance(match.target, Intent) and outcome.replies and not outcome.limited:
-        yield "intents", (match.target.value, match.lang or lang)
+        yield "intents", (f"intent {match.target.value}", match.lang or lang)
     elif isinstance(match.target, Topic) and outcome.said == (match.target.goto,):
         yield "intents", (_topic_label(match.target), match.lang or lang)
 
@@ -105,7 +105,7 @@ def _choice(flows: Flows, options: Options, met: State, message: str, outcome: O
     here = met.node
     if here is None or here not in flows.nodes or outcome.limited or len(outcome.said) != 1:
         return None
-    if outcome.state is None or met.last_seen and outcome.state.last_seen - met.last_seen > options.idle_timeout:
+    if outcome.state is None or outcome.state.last_seen - met.last_seen > options.idle_timeout:
         return None  # erased, or idle too long: the conversation started again, no choice was read
     for candidate in (message, flows.matcher.correct(message)):
         for node in (flows.node(here), flows.node(flows.start)):
