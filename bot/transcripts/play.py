@@ -8,6 +8,7 @@ it left), for coverage. It is recomputed, the engine being pure, from the state 
 
 from __future__ import annotations
 
+import os
 import secrets
 import xml.etree.ElementTree as ET
 from collections.abc import Mapping
@@ -42,9 +43,10 @@ class Turn:
 
 
 def settings_for(flows_dir: Path | None) -> dict[str, str]:
-    """The settings replays run with: development defaults, whatever the environment says, and `flows_dir`."""
+    """The settings replays run with, as `hotline-bot chat` reads them (the environment, in development mode, on
+    the embedded store), with `flows_dir` if given."""
     overrides = {"HOTLINE_FLOWS_DIR": str(flows_dir)} if flows_dir is not None else {}
-    return settings_module.read({"HOTLINE_ENV": "development", **overrides})
+    return settings_module.read({**os.environ, "HOTLINE_ENV": "development", "REDIS_URL": "", **overrides})
 
 
 class Engine:
