@@ -47,7 +47,11 @@ def chat(lang: str | None, record: Path | None) -> None:
     if interactive:
         edit_lines()
         click.echo(banner(shutil.get_terminal_size().columns))
-    recorder = Recorder(record, lang) if record is not None else None
+    try:
+        recorder = Recorder(record, lang) if record is not None else None
+    except OSError as error:
+        click.echo(f"cannot write {record}: {error.strerror}", err=True)
+        sys.exit(2)
     clock = START_TIME
     try:
         for line in _lines(interactive):

@@ -135,3 +135,8 @@ def test_replay_coverage_of_the_shipped_transcripts_is_complete():
     result = run("replay", "--coverage", str(Path(__file__).parent / "conversations"))
     assert result.exit_code == 0, result.output
     assert "nodes × languages: " in result.output and "(100%)" in result.output
+
+
+def test_chat_record_to_a_folder_that_does_not_exist_says_so(tmp_path: Path):
+    result = run("chat", "--record", str(tmp_path / "missing" / "x.txt"), stdin="hi\n")
+    assert result.exit_code == 2 and "cannot write" in result.output
