@@ -7,10 +7,7 @@ from pathlib import Path
 
 import click
 
-from bot.transcripts.compare import mismatches
-from bot.transcripts.coverage import Coverage, percent
 from bot.transcripts.format import Transcript, TranscriptError, parse, rewrite
-from bot.transcripts.play import Engine, Webhook, play, settings_for
 
 MISMATCH, UNREADABLE = 1, 2  # exit statuses
 
@@ -40,6 +37,11 @@ def replay(paths: tuple[Path, ...], webhook: bool, update: bool, show_coverage: 
     Exit status 0 when every reply matches (and, with --coverage, every node was visited in every language),
     1 otherwise, 2 when a transcript cannot be read. The format: bot/transcripts/format.py.
     """
+    # Imported here, as the other commands do, so `hotline-bot chat` does not load Flask and Twilio to start.
+    from bot.transcripts.compare import mismatches
+    from bot.transcripts.coverage import Coverage, percent
+    from bot.transcripts.play import Engine, Webhook, play, settings_for
+
     try:
         transcripts = [parse(path) for path in transcript_paths(paths)]
     except TranscriptError as error:
