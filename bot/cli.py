@@ -29,13 +29,22 @@ def main() -> None:
 @main.command()
 @click.option("--lang", type=click.Choice(["en", "es"]), default=None,
               help="Start in this language (default: picked by your first message).")
-def chat(lang: str | None) -> None:
+@click.option("--record", type=click.Path(dir_okay=False, writable=True, path_type=Path), default=None,
+              help="Write the conversation to this file as a transcript, ready to be a test (hotline-bot replay).")
+def chat(lang: str | None, record: Path | None) -> None:
     """Talk to the bot in this terminal, on the embedded store (one message per line when piped).
 
-    Reads HOTLINE_FLOWS_DIR and HOTLINE_PROGRAM_NAME (never REDIS_URL: the conversation is kept in memory and
-    forgotten when you leave). Exit status: 0 (broken flows are reported, and the static reply is shown).
+    With --record, the conversation runs on the transcripts' clock (10 s between messages, from a fixed time),
+    so the file replays exactly as it went. Reads HOTLINE_FLOWS_DIR and HOTLINE_PROGRAM_NAME (never REDIS_URL:
+    the conversation is kept in memory and forgotten when you leave). Exit status: 0 (broken flows are
+    reported, and the static reply is shown), 2 when the --record file cannot be written.
     """
+    import shutil
+
     from bot import build_hotline
+    from bot.console import Recorder, banner, edit_lines, shown
+    from bot.transcripts.format import SECONDS_BETWEEN_MESSAGES
+    from bot.transcripts.play import START_TIME
 
     settings = settings_module.read({**os.environ, "REDIS_URL": ""})  # always the embedded store
     hotline = build_hotline(settings)
@@ -44,11 +53,27 @@ def chat(lang: str | None) -> None:
     initial = State(lang=lang) if lang else NEW
     interactive = sys.stdin.isatty()
     if interactive:
-        click.echo("Type a message and press Enter (Ctrl-D to quit). Try: hi, hola, 1, MENU, STOP, 90210.")
-    for line in _lines(interactive):
-        reply = hotline.answer(CONSOLE_SENDER, uuid.uuid4().hex, line, int(time.time()), initial)
-        click.echo(reply if reply is not None else "(no reply)")
-        click.echo("")
+        edit_lines()
+        click.echo(banner(shutil.get_terminal_size().columns))
+    try:
+        recorder = Recorder(record, lang) if record is not None else None
+    except OSError as error:
+        click.echo(f"cannot write {record}: {error.strerror}", err=True)
+        sys.exit(2)
+    clock = START_TIME
+    try:
+        for line in _lines(interactive):
+            clock += SECONDS_BETWEEN_MESSAGES
+            now = clock if recorder is not None else int(time.time())
+            reply = hotline.answer(CONSOLE_SENDER, uuid.uuid4().hex, line, now, initial)
+            if recorder is not None:
+                recorder.add(line, reply)
+            click.echo(shown(reply, shutil.get_terminal_size().columns if interactive else None))
+            click.echo("")
+    finally:
+        if recorder is not None:
+            recorder.close()
+            click.echo(f"recorded {record}: hotline-bot replay {record}", err=True)
 
 
 def _lines(interactive: bool):
@@ -57,6 +82,8 @@ def _lines(interactive: bool):
         try:
             line = input("you> ") if interactive else sys.stdin.readline()
         except (EOFError, KeyboardInterrupt):
+            if interactive:
+                click.echo("")
             return
         if not interactive and line == "":
             return
@@ -162,6 +189,8 @@ def store_migrate() -> None:
 # Command groups with a module of their own, registered after the commands above.
 from bot.flow.cli import flows  # noqa: E402
 from bot.referrals.cli import referrals  # noqa: E402
+from bot.transcripts.cli import replay  # noqa: E402
 
 main.add_command(flows)
 main.add_command(referrals)
+main.add_command(replay)

@@ -9,7 +9,8 @@ import pytest
 
 from bot import build_hotline, settings
 from bot.hotline import Hotline
-from tests import transcript
+from bot.transcripts import compare, play
+from bot.transcripts.format import TranscriptError, parse, rewrite
 from tests.redis_server import RedisServer
 
 CONVERSATIONS = Path(__file__).parent / "conversations"
@@ -59,18 +60,17 @@ class TranscriptItem(pytest.Item):
 
     def runtest(self) -> None:
         """Replay the conversation on a fresh store; fail with every mismatch, or rewrite on request."""
-        parsed = transcript.parse(self.path)
-        replies = transcript.replay(parsed, new_hotline())
-        if self.config.getoption("--update-conversations"):
-            transcript.rewrite(parsed, replies)
-            parsed = transcript.parse(self.path)
-        problems = transcript.mismatches(parsed, replies)
+        parsed = parse(self.path)
+        replies = play.replies(parsed, play.Engine(new_hotline()))
+        if self.config.getoption("--update-conversations") and rewrite(parsed, replies):
+            parsed = parse(self.path)
+        problems = compare.mismatches(parsed, replies)
         if problems:
             raise TranscriptMismatch("\n\n".join(problems))
 
     def repr_failure(self, excinfo: pytest.ExceptionInfo[BaseException], style=None) -> str:
         """Show the mismatches as written, without a traceback."""
-        if isinstance(excinfo.value, TranscriptMismatch | transcript.TranscriptError):
+        if isinstance(excinfo.value, TranscriptMismatch | TranscriptError):
             return str(excinfo.value)
         return super().repr_failure(excinfo)
 

@@ -132,3 +132,84 @@ def test_every_command_says_its_exit_status_the_settings_it_reads_and_its_defaul
     for option in command.params:
         if isinstance(option, click.Option) and isinstance(option.default, str | int | float) and not option.is_flag:
             assert option.show_default, f"{' '.join(words)} {option.opts[0]}: show its default in --help"
+
+
+# --- conversations for testers: chat --record, replay ----------------------------------------------------------
+
+GREEN = "# the welcome, then talk\n> hi\n~ 1 Talk to someone now\n> 1\n~ 1-888-373-7888\n"
+
+
+def _file(tmp_path: Path, name: str, text: str) -> Path:
+    path = tmp_path / name
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+@pytest.mark.parametrize("lang", [None, "es"])
+def test_a_recorded_chat_is_a_transcript_that_replays_green(tmp_path: Path, lang: str | None):
+    record = tmp_path / "recorded.txt"
+    chat = run("chat", "--record", str(record), *(["--lang", lang] if lang else []), stdin="hola\n1\nstop\nhi\n")
+    assert chat.exit_code == 0, chat.output
+    lines = record.read_text(encoding="utf-8").split("\n")
+    assert lines[0].startswith("# Recorded with hotline-bot chat")
+    assert ("@ lang es" in lines) == (lang == "es")
+    assert "> hola" in lines and "< 1 Hablar con alguien ya" in lines and lines[-2:] == ["(no reply)", ""]
+    for how in ([], ["--webhook"]):
+        replayed = run("replay", str(record), *how)
+        assert replayed.exit_code == 0, replayed.output
+        assert "1 of 1 transcript(s) replay as written" in replayed.output
+
+
+@pytest.mark.parametrize("how", [[], ["--webhook"]])
+def test_replay_takes_files_and_folders_and_fails_on_a_mismatch(tmp_path: Path, how: list[str]):
+    _file(tmp_path, "good.txt", GREEN)
+    bad = _file(tmp_path, "bad.txt", "> hi\n~ 1 Talk\n< Hello & welcome\n")
+    green = run("replay", str(tmp_path / "good.txt"), *how)
+    assert green.exit_code == 0, green.output
+    both = run("replay", str(tmp_path), *how)
+    assert both.exit_code == 1
+    assert f"{bad}:3: after > hi (line 1), the reply differs (- expected, + got, ? marks where):" in both.output
+    assert "- Hello & welcome" in both.output and "1 of 2 transcript(s) replay as written" in both.output
+
+
+def test_replay_through_the_webhook_reads_escaped_replies_back(tmp_path: Path):
+    help_reply = run("replay", str(_file(tmp_path, "help.txt", "> help\n~ Msg&data rates may apply\n")), "--webhook")
+    assert help_reply.exit_code == 0, help_reply.output
+
+
+@pytest.mark.parametrize(("text", "says"), [
+    ("< hello\n", "unreadable.txt:1: an expectation before any message"),
+    ("> hi\n@ wait soon\n", "unreadable.txt:2: cannot read"),
+])
+def test_replay_of_an_unreadable_transcript_exits_2_with_its_line(tmp_path: Path, text: str, says: str):
+    result = run("replay", str(_file(tmp_path, "unreadable.txt", text)))
+    assert result.exit_code == 2 and says in result.output
+
+
+def test_replay_update_names_only_the_files_it_changed(tmp_path: Path):
+    stale = _file(tmp_path, "stale.txt", "> hi\n< an old welcome\n> 7\n~ 741741\n")
+    fresh = _file(tmp_path, "fresh.txt", GREEN)
+    result = run("replay", "--update", str(tmp_path))
+    assert result.exit_code == 0, result.output
+    assert f"updated {stale}" in result.output and str(fresh) not in result.output
+    assert "< If you are in danger now, call 911." in stale.read_text(encoding="utf-8")
+    assert fresh.read_text(encoding="utf-8") == GREEN
+    again = run("replay", "--update", str(tmp_path))
+    assert "updated" not in again.output
+
+
+def test_replay_coverage_lists_what_is_missing_and_fails_below_every_node(tmp_path: Path):
+    result = run("replay", "--coverage", str(_file(tmp_path, "one.txt", GREEN)))
+    assert result.exit_code == 1
+    assert "not visited: menu (es)" in result.output and "it must be 100%" in result.output
+
+
+def test_replay_coverage_of_the_shipped_transcripts_is_complete():
+    result = run("replay", "--coverage", str(Path(__file__).parent / "conversations"))
+    assert result.exit_code == 0, result.output
+    assert "nodes × languages: " in result.output and "(100%)" in result.output
+
+
+def test_chat_record_to_a_folder_that_does_not_exist_says_so(tmp_path: Path):
+    result = run("chat", "--record", str(tmp_path / "missing" / "x.txt"), stdin="hi\n")
+    assert result.exit_code == 2 and "cannot write" in result.output
