@@ -16,13 +16,13 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
-from twilio.request_validator import RequestValidator
-
 from bot import build_hotline, store
 from bot import settings as settings_module
 from bot.conversation import Snapshot
 from bot.engine import Outcome, step
 from bot.hotline import Hotline
+from bot.signing import inbound_form
+from bot.signing import signature as signed
 from bot.state import NEW, State
 from bot.transcripts.format import Exchange, Transcript
 
@@ -94,10 +94,8 @@ class Webhook(Engine):
 
     def send(self, message_id: str, text: str, now: int, initial: State) -> str | None:
         """The <Message> of the TwiML the webhook answers with (None for an empty <Response/>)."""
-        form = {"AccountSid": "AC" + "0" * 32, "MessagingServiceSid": "MG" + "0" * 32, "From": SENDER,
-                "To": "+15550100099", "MessageSid": message_id, "Body": text, "NumMedia": "0",
-                "SmsStatus": "received", "ApiVersion": "2010-04-01"}
-        signature = RequestValidator(self.token).compute_signature(PUBLIC_URL + "/sms", form)
+        form = inbound_form(text, SENDER, message_id)
+        signature = signed(PUBLIC_URL + "/sms", form, self.token)
         self.app.extensions["hotline"] = _Clocked(self.hotline, now, initial)
         try:
             response = self.client.post("/sms", data=form, headers={"X-Twilio-Signature": signature})
