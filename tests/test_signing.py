@@ -6,8 +6,6 @@ import os
 import shlex
 import subprocess
 import sys
-import time
-import urllib.request
 from importlib.metadata import version
 from pathlib import Path
 
@@ -15,6 +13,7 @@ import pytest
 from click.testing import CliRunner
 
 from bot.cli import main
+from tests.processes import stop, wait_for_port
 from tests.redis_server import free_port
 from tests.test_webhook import PUBLIC_URL, TOKEN, WEBHOOK, make_app, messages
 
@@ -78,24 +77,16 @@ def test_the_readme_way_end_to_end_with_curl_against_the_development_server(tmp_
     env = {**os.environ, "TWILIO_AUTH_TOKEN": "local-test-token", "HOTLINE_PUBLIC_URL": f"http://127.0.0.1:{port}",
            "HOTLINE_SPOOL_DIR": str(tmp_path)}
     env.pop("REDIS_URL", None)
-    server = subprocess.Popen([str(BIN), "serve", "--port", str(port)], env=env,
-                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    server = subprocess.Popen([str(BIN), "serve", "--port", str(port)], env=env, stdout=subprocess.DEVNULL,
+                              stderr=subprocess.PIPE, start_new_session=True)
     try:
-        deadline = time.monotonic() + 20
-        while True:
-            try:
-                urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=1)
-                break
-            except OSError:
-                assert time.monotonic() < deadline, "the development server did not start"
-                time.sleep(0.1)
+        wait_for_port(port, server, "hotline-bot serve", lambda: server.stderr.read().decode(errors="replace"))
         out = subprocess.run(["bash", "-c", f'eval "$({BIN} sign hola)"'], env=env, capture_output=True,
                              text=True, timeout=20, check=True).stdout
         refused = subprocess.run(["bash", "-c", f'eval "$({BIN} sign --token other hola)"'], env=env,
                                  capture_output=True, text=True, timeout=20, check=True).stdout
     finally:
-        server.terminate()
-        server.wait(timeout=10)
+        stop(server)
     assert "<Message>Si corres peligro ahora, llama al 911." in out
     assert refused == "Forbidden"
 

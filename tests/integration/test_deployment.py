@@ -13,7 +13,6 @@ import http.client
 import os
 import re
 import shutil
-import signal
 import socket
 import subprocess
 import sys
@@ -26,6 +25,7 @@ from urllib.parse import urlencode
 import pytest
 from twilio.request_validator import RequestValidator
 
+from tests.processes import stop, wait_for_port
 from tests.redis_server import RedisServer, free_port
 
 pytestmark = pytest.mark.faults
@@ -45,32 +45,15 @@ def nginx_binary() -> str:
     return found
 
 
-def wait_for_port(port: int, process: subprocess.Popen, what: str) -> None:
-    deadline = time.monotonic() + 30
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise RuntimeError(f"{what} exited: {process.stderr.read().decode(errors='replace')[-2000:]}")
-        with contextlib.suppress(OSError), socket.create_connection(("127.0.0.1", port), timeout=0.2):
-            return
-        time.sleep(0.05)
-    raise RuntimeError(f"{what} did not listen on {port}")
-
-
 @contextlib.contextmanager
 def running(args: list[str], env: dict[str, str], port: int, what: str) -> Iterator[None]:
     process = subprocess.Popen(args, env=env, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
                                start_new_session=True)
     try:
-        wait_for_port(port, process, what)
+        wait_for_port(port, process, what, lambda: process.stderr.read().decode(errors="replace"))
         yield
     finally:
-        with contextlib.suppress(ProcessLookupError):
-            os.killpg(process.pid, signal.SIGTERM)
-        try:
-            process.wait(10)
-        except subprocess.TimeoutExpired:
-            os.killpg(process.pid, signal.SIGKILL)
-            process.wait()
+        stop(process)
 
 
 @pytest.fixture(scope="module")

@@ -4,13 +4,10 @@ nothing, and each worker logs it once with its file and line."""
 
 from __future__ import annotations
 
-import contextlib
 import http.client
 import json
 import os
 import shutil
-import signal
-import socket
 import subprocess
 import sys
 import time
@@ -23,6 +20,7 @@ from twilio.request_validator import RequestValidator
 
 from bot.reload import RELOAD_INTERVAL, flows_version
 from bot.settings import REPO_FLOWS
+from tests.processes import stop, wait_for_port
 from tests.redis_server import RedisServer, free_port
 
 pytestmark = pytest.mark.faults
@@ -81,26 +79,10 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
         process = subprocess.Popen(gunicorn, env=env, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=log_file,
                                    start_new_session=True)
         try:
-            wait_until_listening(port, process, log)
+            wait_for_port(port, process, "gunicorn", lambda: log.read_text(errors="replace"))
             yield Server(port, flows, log)
         finally:
-            os.killpg(process.pid, signal.SIGTERM)
-            try:
-                process.wait(10)
-            except subprocess.TimeoutExpired:
-                os.killpg(process.pid, signal.SIGKILL)
-                process.wait()
-
-
-def wait_until_listening(port: int, process: subprocess.Popen, log: Path) -> None:
-    deadline = time.monotonic() + 30
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise RuntimeError(f"gunicorn exited: {log.read_text(errors='replace')[-2000:]}")
-        with contextlib.suppress(OSError), socket.create_connection(("127.0.0.1", port), timeout=0.2):
-            return
-        time.sleep(0.05)
-    raise RuntimeError(f"gunicorn did not listen on {port}")
+            stop(process)
 
 
 def edit(path: Path, old: str, new: str) -> None:
