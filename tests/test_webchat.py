@@ -31,10 +31,11 @@ from bot.identity import address_key, pseudonym
 from bot.settings import REPO_FLOWS
 from bot.state import NEW, State
 from bot.text import normalise
+from bot.transcripts import format as transcript
+from bot.transcripts.play import START_TIME
 from bot.web import tokens
 from bot.web.links import Part, parts
 from bot.web.words import SWITCH_MESSAGE, WORDS
-from tests import transcript
 from tests.conftest import CONVERSATIONS, new_hotline
 from tests.redis_server import free_port
 
@@ -579,12 +580,12 @@ def sms_reply(client: FlaskClient, sender: str, sid: str, text: str) -> str | No
 def test_chat_and_sms_give_the_same_replies(path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """Every transcript's messages, sent by SMS and by web chat at the same moments: the same replies."""
     parsed = transcript.parse(path)
-    clock = [transcript.START_TIME]
+    clock = [START_TIME]
     monkeypatch.setattr(time, "time", lambda: clock[0])
     client = create_app({"HOTLINE_ENV": "development"}).test_client()
     token, number = new_token(client), 0
     for exchange in parsed.exchanges:
-        clock[0] += exchange.wait + transcript.SECONDS_BETWEEN_MESSAGES
+        clock[0] += exchange.gap
         number += 0 if exchange.resend else 1
         by_sms = sms_reply(client, "+15550100042", f"SM{number:032d}", exchange.text)
         by_chat = reply_of(say(client, token, exchange.text, f"m{number}"))
