@@ -4,6 +4,8 @@ README's copy of it, which must be what the command prints for the shipped flows
 from __future__ import annotations
 
 import re
+import shutil
+import xml.etree.ElementTree as ET
 from pathlib import Path
 
 import pytest
@@ -98,6 +100,18 @@ def test_the_command_prints_each_format() -> None:
     assert drawn.exit_code == 0 and drawn.output == mermaid(FLOWS)
     drawn = runner.invoke(main, ["flows", "graph", str(REPO_FLOWS), "--format", "dot"])
     assert drawn.exit_code == 0 and drawn.output == dot(FLOWS)
+
+
+def test_with_graphviz_the_picture_is_an_svg_of_every_page() -> None:
+    """Graphviz draws the dot text (so its syntax is right) into an SVG naming every node; CI installs it."""
+    if shutil.which("dot") is None:
+        pytest.fail("Graphviz's dot is not installed (apt-get install graphviz; .ci/run does)")
+    drawn = CliRunner().invoke(main, ["flows", "graph", str(REPO_FLOWS), "--format", "svg"])
+    assert drawn.exit_code == 0, drawn.output
+    svg = ET.fromstring(drawn.output.split("\n", 3)[3] if drawn.output.startswith("<?xml") else drawn.output)
+    assert svg.tag == "{http://www.w3.org/2000/svg}svg"
+    drawn_text = " ".join(text.text or "" for text in svg.iter("{http://www.w3.org/2000/svg}text"))
+    assert [name for name in FLOWS.nodes if name not in drawn_text] == []
 
 
 def test_svg_without_graphviz_says_what_to_install(monkeypatch: pytest.MonkeyPatch) -> None:
