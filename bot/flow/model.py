@@ -1,6 +1,8 @@
 """The flow model: what the bot can say and how a texter moves through it.
 
-Immutable, validated once at start-up by `bot.flow.loader`, and shared by every conversation.
+Immutable, validated by `bot.flow.loader` when the flows are loaded (at start-up, and again by `bot.reload` when
+the files change), and shared by every conversation.
+
 Vocabulary (after nyaruka/goflow): a *node* says something and offers *choices*; a choice is
 picked by its digit or one of its keywords and leads to another node. *Intents* are the global
 keywords (emergency, help, opt-out, ...) answered from anywhere in the menu; *topics* are phrases
