@@ -160,9 +160,9 @@ def state_of_name(text: str) -> str | None:
 
 
 def warm() -> None:
-    """Build the indexes now (under a second), so the first texter who sends a ZIP code does not wait."""
+    """Build the ZIP index now (the directory needs it to load anyway), so the first texter who sends a ZIP code
+    does not wait. The city index (a tenth of a second) is built on the first "City, ST", not at every start."""
     _zips()
-    _cities()
 
 
 @contextmanager
