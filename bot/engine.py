@@ -30,7 +30,7 @@ from dataclasses import dataclass, replace
 from functools import lru_cache
 
 from bot import places
-from bot.flow.model import ANSWERED_WHEN_OPTED_OUT, LANGUAGES, Flows, Intent, Localized, Node, Topic
+from bot.flow.model import ANSWERED_WHEN_OPTED_OUT, LANGUAGES, Choice, Flows, Intent, Localized, Node, Topic
 from bot.matching import Match
 from bot.referrals import places as referral_places
 from bot.referrals.search import Query
@@ -58,6 +58,7 @@ class Outcome:
     replies: tuple[str, ...] = ()
     said: tuple[str, ...] = ()
     limited: bool = False  # held back by the rate limit (the one notice, or silence)
+    chose: tuple[str, int] | None = None  # (node, number from 1) of the choice the message picked, if one did
 
 
 @dataclass(frozen=True)
@@ -116,7 +117,8 @@ def _decide(flows: Flows, state: State, text: str, now: int, options: Options) -
     chosen = _choose(flows, flows.node(state.node), message) or _choose(
         flows, flows.node(state.node), flows.matcher.correct(message))
     if chosen is not None:
-        return _go(flows, state, chosen)
+        page, number, choice = chosen
+        return replace(_go(flows, state, choice.goto), chose=(page, number))
     return _reprompt(flows, state)
 
 
@@ -235,12 +237,13 @@ def _results(flows: Flows, state: State, query: Query, now: int) -> Outcome:
     return Outcome(replace(state, node=RESULTS, local=found.next.to_str()), (found.text,), (RESULTS,))
 
 
-def _choose(flows: Flows, node: Node, message: str) -> str | None:
-    """The node a choice leads to: this node's choices first, then the main menu's."""
+def _choose(flows: Flows, node: Node, message: str) -> tuple[str, int, Choice] | None:
+    """The choice the message picks (its node, its number from 1, the choice): this node's choices first, then
+    the main menu's."""
     for candidate in (node, flows.node(flows.start)):
-        for choice in candidate.choices:
+        for number, choice in enumerate(candidate.choices, 1):
             if choice.matches(message):
-                return choice.goto
+                return candidate.name, number, choice
     return None
 
 

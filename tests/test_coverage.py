@@ -24,7 +24,7 @@ def engine() -> Engine:
 def _coverage(engine: Engine, paths: list[Path]) -> Coverage:
     coverage = Coverage.of(engine.base.flows)
     for path in paths:
-        coverage.add(engine.base.flows, engine.base.options, play(parse(path), engine))
+        coverage.add(engine.base.flows, play(parse(path), engine))
     return coverage
 
 

@@ -239,3 +239,17 @@ def test_the_rate_limit_counts_a_minute_at_a_time():
             outcome = step(FLOWS, state, "1", NOW + minute * 60 + second, options)
             assert outcome.replies == ("[talk en]",)
             state = outcome.state
+
+
+@pytest.mark.parametrize(("before", "message", "chose"), [
+    (AT_TALK, "2", ("menu", 2)),            # a main-menu number from a page with no choices of its own
+    (AT_SIGNS, "1", ("signs", 1)),          # the page's own choice wins over the main menu's 1
+    (AT_TALK, "hablar", ("menu", 1)),       # a word, in either language
+    (AT_TALK, "signz", ("menu", 2)),        # a word with a typo, corrected
+    (AT_TALK, "help", None),                # a global keyword is not a choice
+    (AT_TALK, "took my passport", None),    # nor is a topic
+    (AT_TALK, "what?", None),               # nothing picked: the re-prompt
+    (NEW, "1", None),                       # a first message gets the welcome, whatever it says
+])
+def test_the_outcome_names_the_choice_a_message_picked(before: State, message: str, chose: tuple | None):
+    assert step(FLOWS, before, message, NOW).chose == chose

@@ -58,7 +58,7 @@ def replay(paths: tuple[Path, ...], webhook: bool, update: bool, show_coverage: 
     for transcript in transcripts:
         turns = play(transcript, channel)
         if coverage is not None:
-            coverage.add(flows, channel.base.options, turns)
+            coverage.add(flows, turns)
         replies = [turn.reply for turn in turns]
         if update and rewrite(transcript, replies):
             click.echo(f"updated {transcript.path}")

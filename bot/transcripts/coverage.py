@@ -4,9 +4,8 @@ Everything counted comes from the flows (their nodes, each node's choices, the i
 in a language), never from a list kept here. A turn visits:
 
 - a node, in the language of its reply, when the engine said it (`Outcome.said`);
-- a choice (node, number), in the reply's language, when the message picked it: no intent or topic asked for
-  anything, and the engine went where that choice leads (the current page's choices first, then the main
-  menu's, as written and then with typos corrected, as the engine tries them);
+- a choice (node, number), in the reply's language, when the engine says the message picked it
+  (`Outcome.chose`);
 - an intent or topic, in the language of the words that asked for it (the conversation's, for words both
   languages share), when the bot answered it.
 """
@@ -16,9 +15,8 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 
-from bot.engine import Options, Outcome
+from bot.engine import Outcome
 from bot.flow.model import LANGUAGES, Flows, Intent, Keywords, Topic
-from bot.state import State
 from bot.text import fill, normalise
 from bot.transcripts.play import Turn
 
@@ -48,12 +46,12 @@ class Coverage:
                 coverage.intents[(_topic_label(topic), lang)] = False
         return coverage
 
-    def add(self, flows: Flows, options: Options, turns: Iterable[Turn]) -> None:
+    def add(self, flows: Flows, turns: Iterable[Turn]) -> None:
         """Count what these turns (one transcript, in order) visited."""
         for turn in turns:
             if turn.outcome is None:
                 continue
-            for kind, key in visits(flows, options, turn.met, turn.exchange.text, turn.outcome):
+            for kind, key in visits(flows, turn.exchange.text, turn.outcome):
                 table = getattr(self, kind)
                 if key in table:
                     table[key] = True
@@ -83,36 +81,21 @@ def percent(part: int, whole: int) -> str:
     return f"{tenths // 10}.{tenths % 10}%" if tenths % 10 else f"{tenths // 10}%"
 
 
-def visits(flows: Flows, options: Options, met: State, text: str, outcome: Outcome) -> Iterator[tuple[str, tuple]]:
+def visits(flows: Flows, text: str, outcome: Outcome) -> Iterator[tuple[str, tuple]]:
     """What one turn visited: ("nodes", (node, lang)), ("choices", (node, number, lang)), ("intents", (name, lang))."""
     lang = _reply_language(flows, outcome)
     for name in outcome.said:
         yield "nodes", (name, lang)
-    message = normalise(text)
-    match = flows.matcher.match(message)
+    if outcome.chose is not None:
+        yield "choices", (*outcome.chose, lang)
+        return
+    match = flows.matcher.match(normalise(text))
     if match is None:
-        chosen = _choice(flows, options, met, message, outcome)
-        if chosen is not None:
-            yield "choices", (*chosen, lang)
-    elif isinstance(match.target, Intent) and outcome.replies and not outcome.limited:
+        return
+    if isinstance(match.target, Intent) and outcome.replies and not outcome.limited:
         yield "intents", (f"intent {match.target.value}", match.lang or lang)
     elif isinstance(match.target, Topic) and outcome.said == (match.target.goto,):
         yield "intents", (_topic_label(match.target), match.lang or lang)
-
-
-def _choice(flows: Flows, options: Options, met: State, message: str, outcome: Outcome) -> tuple[str, int] | None:
-    """The (node, number) of the choice the message picked, if the engine went where it leads."""
-    here = met.node
-    if here is None or here not in flows.nodes or outcome.limited or len(outcome.said) != 1:
-        return None
-    if outcome.state is None or outcome.state.last_seen - met.last_seen > options.idle_timeout:
-        return None  # erased, or idle too long: the conversation started again, no choice was read
-    for candidate in (message, flows.matcher.correct(message)):
-        for node in (flows.node(here), flows.node(flows.start)):
-            for number, choice in enumerate(node.choices, 1):
-                if choice.matches(candidate):
-                    return (node.name, number) if choice.goto == outcome.said[0] else None
-    return None
 
 
 def _reply_language(flows: Flows, outcome: Outcome) -> str:
