@@ -38,7 +38,6 @@ class Turn:
 
     exchange: Exchange
     reply: str | None
-    met: State  # the state the engine answered from
     outcome: Outcome | None
 
 
@@ -152,7 +151,7 @@ def play(transcript: Transcript, channel: Engine) -> list[Turn]:
         reply = channel.send(f"SM{message_number:032d}", exchange.text, now, transcript.initial)
         met, at = _met(remembering.last, transcript.initial, now)
         outcome = step(flows, met, exchange.text, at, options) if flows is not None else None
-        turns.append(Turn(exchange, reply, met, outcome))
+        turns.append(Turn(exchange, reply, outcome))
     return turns
 
 
