@@ -21,8 +21,8 @@ from collections.abc import Callable
 from pathlib import Path
 
 from bot.flow import check_flows
-from bot.flow.loader import SUFFIXES
 from bot.flow.problems import ERROR
+from bot.flow.yaml_source import YAML_SUFFIXES
 from bot.hotline import Hotline
 from bot.referrals.loader import FOLDER as DIRECTORY_FOLDER
 from bot.settings import FLOWS_RELOAD_SECONDS
@@ -38,7 +38,7 @@ def source_files(directory: Path) -> list[Path]:
     under the referral directory, in a stable order. Hidden names (editors' lock and swap files) are not."""
     found: list[Path] = []
     if directory.is_dir():
-        found += [p for p in directory.iterdir() if p.suffix in SUFFIXES and not p.name.startswith(".")
+        found += [p for p in directory.iterdir() if p.suffix in YAML_SUFFIXES and not p.name.startswith(".")
                   and p.is_file()]
         referrals = directory / DIRECTORY_FOLDER
         if referrals.is_dir():

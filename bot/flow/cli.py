@@ -11,11 +11,11 @@ from typing import TYPE_CHECKING
 import click
 
 from bot import settings
+from bot.flow.yaml_source import YAML_SUFFIXES
 
 if TYPE_CHECKING:
     from bot.flow.model import Flows
 
-FLOW_SUFFIXES = (".yaml", ".yml")
 
 
 @click.group()
@@ -48,7 +48,7 @@ def flows_check(directory: Path | None, output_format: str, list_facts: bool) ->
     if directory is None:
         directory = Path(settings.read()["HOTLINE_FLOWS_DIR"])
     elif directory.is_file():
-        if directory.suffix not in FLOW_SUFFIXES:
+        if directory.suffix not in YAML_SUFFIXES:
             raise click.BadParameter(f"{directory} is neither a folder nor a flow file (*.yaml or *.yml).",
                                      param_hint="DIRECTORY")
         click.echo(f"{directory} is a file: checking the folder it is in, {directory.parent}, as the bot reads "

@@ -20,7 +20,7 @@ from rapidfuzz.distance import Levenshtein
 from bot.flow.facts import FACTS_FILE, PHONE, SHORT_CODE, WEB, Registry, address
 from bot.flow.model import Source
 from bot.flow.problems import Problem
-from bot.flow.yaml_source import Document, read_document
+from bot.flow.yaml_source import YAML_SUFFIXES, Document, read_document
 
 WHAT = {PHONE: "the phone number", SHORT_CODE: "the short code", WEB: "the web address"}
 REGION = "US"
@@ -143,7 +143,7 @@ def directory_problems(flows_dir: Path, registry: Registry | None) -> list[Probl
         return []
     problems: list[Problem] = []
     for path in sorted(p for p in folder.iterdir()
-                       if p.suffix in (".yaml", ".yml") and p.is_file() and not p.name.startswith(".")):
+                       if p.suffix in YAML_SUFFIXES and p.is_file() and not p.name.startswith(".")):
         doc, _ = read_document(path)  # its own problems are the referral loader's to report
         if doc is None:
             continue

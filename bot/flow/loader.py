@@ -11,11 +11,10 @@ from bot.flow.build import Draft
 from bot.flow.model import Flows, Intent, Keywords
 from bot.flow.problems import ERROR, FlowError, Problem, display_path
 from bot.flow.schema import schema_problems
-from bot.flow.yaml_source import read_document
+from bot.flow.yaml_source import YAML_SUFFIXES, read_document
 
 __all__ = ["FlowError", "Problem", "check_flows", "flow_files", "load_flows"]
 
-SUFFIXES = (".yaml", ".yml")
 
 
 def load_flows(directory: Path) -> Flows:
@@ -90,7 +89,7 @@ def flow_files(directory: Path) -> tuple[list[Path], list[Problem]]:
         return [], [Problem(None, f"the flow folder {shown} {what}. Check HOTLINE_FLOWS_DIR.")]
     # Names starting with "." are editors' lock and backup files, not flows; facts.yaml is the facts registry.
     files = sorted(p for p in directory.iterdir()
-                   if p.suffix in SUFFIXES and not p.name.startswith(".") and p.name != facts.FACTS_FILE
+                   if p.suffix in YAML_SUFFIXES and not p.name.startswith(".") and p.name != facts.FACTS_FILE
                    and p.is_file())
     if not files:
         return [], [Problem(None, f"the flow folder {shown} has no flow files (*.yaml or *.yml) in it.")]

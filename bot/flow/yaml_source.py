@@ -13,6 +13,7 @@ from bot.flow.indentation import misplaced_line
 from bot.flow.model import Source
 from bot.flow.problems import Problem, display_path
 
+YAML_SUFFIXES = (".yaml", ".yml")  # the files read as YAML (flow files, facts.yaml, hand-kept directory files)
 DataPath = Sequence[str | int]  # a place in the data, as jsonschema gives it: keys and list indexes
 
 _BOOL, _INT, _TIMESTAMP = (f"tag:yaml.org,2002:{t}" for t in ("bool", "int", "timestamp"))
