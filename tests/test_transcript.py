@@ -85,7 +85,7 @@ def test_update_rewrites_exact_replies_and_keeps_contains_lines(tmp_path: Path):
     assert "If you are in danger, call 911." not in text
     assert "< If you are in danger now, call 911." in text       # the welcome, now exact
     assert "> 7\n~ 741741\n" in text                            # a "contains" expectation stays as written
-    assert "> stop\n< You will get no more messages" in text     # a message with no expectation gets one
+    assert "> stop\n> hi\n" in text                             # a message that expects nothing is left so
     assert text.endswith("> hi\n(no reply)\n")
     assert _problems(path) == []
     reparsed = parse(path)

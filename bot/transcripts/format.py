@@ -13,8 +13,9 @@ One instruction a line (blank lines and `#` comments are ignored):
     @ resend           the previous message arrives again with the same MessageSid (a Twilio retry)
 
 Expectations belong to the message above them. `hotline-bot replay --update` (or `pytest
---update-conversations`) rewrites the exact (`<`) expectations, and adds them where a message has none, from
-what the bot says now; `~` and `!~` lines are kept and still checked.
+--update-conversations`) rewrites the exact (`<`) and `(no reply)` expectations from what the bot says now;
+`~` and `!~` lines are kept and still checked, and a message with no expectation is left without one (a step
+whose reply the author chose not to check). To have a reply filled in, put a lone `<` under its message.
 """
 
 from __future__ import annotations
@@ -129,14 +130,14 @@ def reply_lines(reply: str | None) -> list[str]:
 def rewrite(transcript: Transcript, replies: Sequence[str | None]) -> bool:
     """Write the replies back as exact expectations; True if the file changed.
 
-    A message whose only expectations are `~`/`!~` lines keeps them as written; every other message gets its
-    reply as `<` lines (or `(no reply)`) in place of the old ones."""
+    Only exact expectations (`<` lines or `(no reply)`) are replaced; `~`/`!~` lines, and messages that expect
+    nothing, stay as written, so an update touches only what the author chose to pin down."""
     original = transcript.path.read_text(encoding="utf-8")
     replace: dict[int, list[str]] = {}  # line of the message -> new expectation lines after it
     drop: set[int] = set()
     for exchange, reply in zip(transcript.exchanges, replies, strict=True):
-        if exchange.exact is None and not exchange.no_reply and (exchange.contains or exchange.absent):
-            continue  # a "contains" expectation stays as written
+        if exchange.exact is None and not exchange.no_reply:
+            continue  # "contains" expectations, or none: as written
         drop.update(exchange.expectation_lines)
         replace[exchange.line] = reply_lines(reply)
     out = []
