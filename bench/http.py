@@ -14,6 +14,8 @@ client on loopback. It prints, and writes as JSON:
 - Redis round trips and commands per message (a counting proxy in a separate pass; INFO commandstats);
 - Redis bytes per idle conversation (MEMORY USAGE of its keys, and used_memory per 10,000 conversations);
 - the same throughput and p99 with 1,000 and with 1,000,000 stored conversations (loaded with a pipeline);
+- CPU time per message at saturation, in gunicorn's processes and in Redis, for the bot and the floor (read
+  from /proc: the machine's noise moves it far less than throughput);
 - cold start: a fresh process importing the app and loading the flows and the directory.
 Everything it starts is stopped at the end, also on Ctrl-C. The machine is shared and noisy: read ratios.
 """
@@ -38,6 +40,7 @@ from pathlib import Path
 
 import redis
 
+from bench.cpu import group_seconds, process_seconds
 from bench.load import offered, saturate, wrk_available, wrk_saturate
 from bench.redis_proxy import RoundTripProxy
 from bench.traffic import interleaved, signed_requests
@@ -61,8 +64,9 @@ def env_for(redis_url: str, port: int) -> dict[str, str]:
 
 
 @contextlib.contextmanager
-def gunicorn(app: str, redis_url: str, workers: int) -> Iterator[int]:
-    """`app` under gunicorn as the Procfile runs it, on a free port; yields the port once it answers."""
+def gunicorn(app: str, redis_url: str, workers: int) -> Iterator[tuple[int, int]]:
+    """`app` under gunicorn as the Procfile runs it, on a free port; yields the port once it answers, and the
+    process group of gunicorn and its workers."""
     port = free_port()
     process = subprocess.Popen(
         [sys.executable, "-m", "gunicorn", "-c", "deploy/gunicorn.conf.py", "--workers", str(workers),
@@ -79,7 +83,7 @@ def gunicorn(app: str, redis_url: str, workers: int) -> Iterator[int]:
             if time.monotonic() > deadline:
                 raise RuntimeError(f"{app} did not answer within 30 s")
             time.sleep(0.05)
-        yield port
+        yield port, process.pid  # started in a session of its own: its pid is the group's id
     finally:
         with contextlib.suppress(ProcessLookupError):
             os.killpg(process.pid, signal.SIGTERM)
@@ -91,31 +95,36 @@ def gunicorn(app: str, redis_url: str, workers: int) -> Iterator[int]:
             process.wait()
 
 
-def measure(app: str, redis_url: str, workers: int, seconds: float, client: str, rate: float | None = None
+def measure(app: str, server: RedisServer, workers: int, seconds: float, client: str, rate: float | None = None
             ) -> dict[str, dict[str, float]]:
-    """Saturation, then half of it as a fixed offered load (or `rate`), on a freshly started `app`."""
-    with gunicorn(app, redis_url, workers) as port:
+    """Saturation, then half of it as a fixed offered load (or `rate`), on a freshly started `app`; with the CPU
+    each message cost at saturation, in the web processes and in Redis."""
+    with gunicorn(app, server.url, workers) as (port, group):
         url = f"http://127.0.0.1:{port}/sms"
         # Enough messages that no run sends one twice (~5 a conversation, well above this machine's rate).
         conversations = signed_requests(url, TOKEN, max(6000, int(seconds * 2000)), seed=port)
         flat = [r for lane in interleaved(conversations, 64) for r in lane]
         saturate("127.0.0.1", port, interleaved(conversations[:100], 8), 1.0)  # warm up every worker
+        web_before, redis_before = group_seconds(group), process_seconds(server.pid)
         if client == "wrk":
             saturated = wrk_saturate("127.0.0.1", port, flat[len(flat) // 2:], seconds, 16, 2)
         else:
             saturated = saturate("127.0.0.1", port, interleaved(conversations[len(conversations) // 2:], 16),
                                  seconds).summary()
+        answered = max(saturated["answered"], 1)
+        cpu = {"web_us": round((group_seconds(group) - web_before) / answered * 1e6),
+               "redis_us": round((process_seconds(server.pid) - redis_before) / answered * 1e6)}
         target = rate or saturated["messages_per_s"] / 2
         half = offered("127.0.0.1", port, flat[: len(flat) // 2], target, seconds).summary()
         half["offered_per_s"] = round(target, 1)
-        return {"saturation": saturated, "half": half}
+        return {"saturation": saturated, "half": half, "cpu_per_message": cpu}
 
 
 def round_trips_and_commands(server: RedisServer, workers: int, messages: int = 600) -> dict[str, float]:
     """Per message: round trips to Redis (counted by a proxy) and commands (INFO commandstats)."""
     client = redis.Redis(port=server.port)
     with RoundTripProxy(server.port) as proxy, gunicorn("bot:create_app()", f"redis://127.0.0.1:{proxy.port}/0",
-                                                         workers) as port:
+                                                         workers) as (port, _):
         conversations = signed_requests(f"http://127.0.0.1:{port}/sms", TOKEN, 400, seed=7)
         saturate("127.0.0.1", port, interleaved(conversations[:50], 4), 1.0)  # connections opened, scripts loaded
         before_trips, before_commands = proxy.round_trips, _commands(client)
@@ -212,9 +221,10 @@ def main() -> None:
         for _ in range(args.rounds):
             for app, runs in (("bench.floor:create_app()", floor_runs), ("bot:create_app()", bot_runs)):
                 redis.Redis(port=server.port).flushall()
-                runs.append(measure(app, server.url, args.workers, args.seconds, client))
+                runs.append(measure(app, server, args.workers, args.seconds, client))
         for name, runs in (("floor", floor_runs), ("bot", bot_runs)):
-            report[name] = {part: _median([r[part] for r in runs]) for part in ("saturation", "half")}
+            report[name] = {part: _median([r[part] for r in runs])
+                            for part in ("saturation", "half", "cpu_per_message")}
         report["ratio_to_floor"] = round(report["bot"]["saturation"]["messages_per_s"]
                                          / report["floor"]["saturation"]["messages_per_s"], 3)
         # Each round's own ratio (floor and bot measured back to back): the spread shows how noisy the machine was.
@@ -227,7 +237,7 @@ def main() -> None:
         for stored in [int(s) for s in args.stored.split(",") if s]:
             seconds = seed(server, stored)
             growth[str(stored)] = {"seed_s": round(seconds, 1), **measure(
-                "bot:create_app()", server.url, args.workers, args.seconds, client, rate=rate)}
+                "bot:create_app()", server, args.workers, args.seconds, client, rate=rate)}
         report["growth"] = growth
     shutil.rmtree(RUN_DIR, ignore_errors=True)
     _print(report)
@@ -249,6 +259,10 @@ def _print(report: dict) -> None:
     rounds = ", ".join(f"{r:.2f}" for r in report["ratio_per_round"])
     print(f"\nthroughput, bot / floor: {report['ratio_to_floor']:.2f} (target >= {t['ratio_to_floor']}; "
           f"each round: {rounds})")
+    cpu_bot, cpu_floor = bot["cpu_per_message"], floor["cpu_per_message"]
+    print(f"CPU per message at saturation: web {cpu_bot['web_us']:.0f} us (floor {cpu_floor['web_us']:.0f}, "
+          f"x{cpu_bot['web_us'] / max(cpu_floor['web_us'], 1):.2f}), Redis {cpu_bot['redis_us']:.0f} us (floor "
+          f"{cpu_floor['redis_us']:.0f}, x{cpu_bot['redis_us'] / max(cpu_floor['redis_us'], 1):.2f})")
     print(f"p99 at half of saturation: {bot['half']['p99_ms']:.1f} ms (target < {t['p99_half_ms']:.0f} ms)")
     print(f"Redis per message: {redis_['round_trips_per_message']} round trips (target <= {t['round_trips']:.0f}), "
           f"{redis_['commands_per_message']} commands")

@@ -54,6 +54,12 @@ class RedisServer:
         self._dir: Path | None = None
 
     @property
+    def pid(self) -> int:
+        """The server's process id (for measuring the CPU it uses)."""
+        assert self._process is not None
+        return self._process.pid
+
+    @property
     def url(self) -> str:
         """The server's redis:// URL."""
         return f"redis://127.0.0.1:{self.port}/0"
