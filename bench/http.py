@@ -28,8 +28,6 @@ import json
 import os
 import secrets
 import shutil
-import signal
-import socket
 import statistics
 import subprocess
 import sys
@@ -44,6 +42,7 @@ from bench.cpu import group_seconds, process_seconds
 from bench.load import offered, saturate, wrk_available, wrk_saturate
 from bench.redis_proxy import RoundTripProxy
 from bench.traffic import interleaved, signed_requests
+from tests.processes import stop, wait_for_port
 from tests.redis_server import RedisServer, free_port
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -74,25 +73,11 @@ def gunicorn(app: str, redis_url: str, workers: int) -> Iterator[tuple[int, int]
         env=env_for(redis_url, port), cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
         start_new_session=True)
     try:
-        deadline = time.monotonic() + 30
-        while True:
-            if process.poll() is not None:
-                raise RuntimeError(f"{app} did not start:\n{process.stderr.read().decode()[-2000:]}")
-            with contextlib.suppress(OSError), socket.create_connection(("127.0.0.1", port), timeout=0.2):
-                break
-            if time.monotonic() > deadline:
-                raise RuntimeError(f"{app} did not answer within 30 s")
-            time.sleep(0.05)
+        wait_for_port(port, process, app, lambda: process.stderr.read().decode(errors="replace"))
         yield port, process.pid  # started in a session of its own: its pid is the group's id
     finally:
-        with contextlib.suppress(ProcessLookupError):
-            os.killpg(process.pid, signal.SIGTERM)
+        stop(process)
         shutil.rmtree(RUN_DIR / f"metrics-{port}", ignore_errors=True)
-        try:
-            process.wait(10)
-        except subprocess.TimeoutExpired:
-            os.killpg(process.pid, signal.SIGKILL)
-            process.wait()
 
 
 def measure(app: str, server: RedisServer, workers: int, seconds: float, client: str, rate: float | None = None

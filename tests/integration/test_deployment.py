@@ -23,8 +23,9 @@ from pathlib import Path
 from urllib.parse import urlencode
 
 import pytest
-from twilio.request_validator import RequestValidator
 
+from bot.signing import inbound_form
+from bot.signing import signature as sign
 from tests.processes import stop, wait_for_port
 from tests.redis_server import RedisServer, free_port
 
@@ -87,10 +88,8 @@ def deployment(redis_url: str, tmp_path_factory: pytest.TempPathFactory) -> Iter
 
 
 def signed_message(proxy_port: int, sender: str, body: str, n: int) -> tuple[bytes, str]:
-    form = {"MessageSid": f"SM{n:032x}", "AccountSid": "AC" + "1" * 32, "From": sender, "To": "+15550100999",
-            "Body": body}
-    return urlencode(form).encode(), RequestValidator(TOKEN).compute_signature(
-        f"http://127.0.0.1:{proxy_port}/sms", form)
+    form = inbound_form(body, sender, f"SM{n:032x}")
+    return urlencode(form).encode(), sign(f"http://127.0.0.1:{proxy_port}/sms", form, TOKEN)
 
 
 _numbers = iter(range(10**9))

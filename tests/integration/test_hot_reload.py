@@ -16,10 +16,11 @@ from pathlib import Path
 from urllib.parse import urlencode
 
 import pytest
-from twilio.request_validator import RequestValidator
 
 from bot.reload import RELOAD_INTERVAL, flows_version
 from bot.settings import REPO_FLOWS
+from bot.signing import inbound_form
+from bot.signing import signature as sign
 from tests.processes import stop, wait_for_port
 from tests.redis_server import RedisServer, free_port
 
@@ -56,9 +57,8 @@ class Server:
 
     def sms(self, sender: str, body: str) -> str:
         """A signed Twilio webhook call; the TwiML reply."""
-        form = {"MessageSid": f"SM{next(self._numbers):032x}", "AccountSid": "AC" + "1" * 32, "From": sender,
-                "To": "+15550100999", "Body": body}
-        signature = RequestValidator(TOKEN).compute_signature(f"http://127.0.0.1:{self.port}/sms", form)
+        form = inbound_form(body, sender, f"SM{next(self._numbers):032x}")
+        signature = sign(f"http://127.0.0.1:{self.port}/sms", form, TOKEN)
         return self.request("POST", "/sms", urlencode(form).encode(),
                             {"Content-Type": "application/x-www-form-urlencoded", "X-Twilio-Signature": signature})
 
