@@ -26,7 +26,7 @@ Order of decisions for one message (safety first):
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from functools import lru_cache
 
 from bot import places
@@ -34,7 +34,7 @@ from bot.flow.model import ANSWERED_WHEN_OPTED_OUT, LANGUAGES, Choice, Flows, In
 from bot.matching import Match
 from bot.referrals import places as referral_places
 from bot.referrals.search import Query
-from bot.state import State
+from bot.state import State, evolve
 from bot.text import fill, normalise
 
 DEFAULT_IDLE_TIMEOUT = 3600
@@ -79,7 +79,7 @@ def step(flows: Flows, state: State, text: str, now: int, options: Options = DEF
     outcome = _decide(flows, state, text, now, options)
     if outcome.state is not None and outcome.state.local is not None and outcome.state.node != RESULTS:
         # A query is kept only while its results are on screen: leaving them forgets the place.
-        return replace(outcome, state=replace(outcome.state, local=None))
+        return evolve(outcome, state=evolve(outcome.state, local=None))
     return outcome
 
 
@@ -88,18 +88,18 @@ def _decide(flows: Flows, state: State, text: str, now: int, options: Options) -
     message = normalise(text)
     if state.node is not None and (now - state.last_seen > options.idle_timeout or state.node not in flows.nodes):
         # Idle too long, or the flows changed under a stored conversation (a node renamed or removed).
-        state = replace(state, node=None)
+        state = evolve(state, node=None)
     if state.lang not in (None, *LANGUAGES):
-        state = replace(state, lang=None)
+        state = evolve(state, lang=None)
     match = flows.matcher.match(message)
-    state = replace(state, lang=_language(flows, state.lang, match, text, message), last_seen=now)
+    state = evolve(state, lang=_language(flows, state.lang, match, text, message), last_seen=now)
 
     target = match.target if match else None
     if state.opted_out and target not in ANSWERED_WHEN_OPTED_OUT:
         return Outcome(state)
     state, held_back = _rate_limited(state, now, target in NEVER_LIMITED, options)
     if held_back == "notice":
-        return replace(_say(flows, state, "slowed"), limited=True)
+        return evolve(_say(flows, state, "slowed"), limited=True)
     if held_back == "quiet":
         return Outcome(state, limited=True)
     if isinstance(target, Intent):
@@ -118,13 +118,13 @@ def _decide(flows: Flows, state: State, text: str, now: int, options: Options) -
         flows, flows.node(state.node), flows.matcher.correct(message))
     if chosen is not None:
         page, number, choice = chosen
-        return replace(_go(flows, state, choice.goto), chose=(page, number))
+        return evolve(_go(flows, state, choice.goto), chose=(page, number))
     return _reprompt(flows, state)
 
 
 def carrier_opt(state: State, opted_out: bool, now: int) -> Outcome:
     """Record an opt-out or opt-in that Twilio's Advanced Opt-Out already answered: no reply of ours."""
-    return Outcome(replace(state, opted_out=opted_out, last_seen=now))
+    return Outcome(evolve(state, opted_out=opted_out, last_seen=now))
 
 
 def match_intent(flows: Flows, message: str) -> tuple[Intent | None, str | None]:
@@ -162,21 +162,21 @@ def _on_intent(flows: Flows, state: State, intent: Intent, program: str) -> Outc
     """The answer to a global keyword."""
     here = state.node or flows.start
     if intent is Intent.EMERGENCY:
-        return _say(flows, replace(state, node=here), "emergency")
+        return _say(flows, evolve(state, node=here), "emergency")
     if intent is Intent.SUICIDE:
-        return _say(flows, replace(state, node=here), "suicide")
+        return _say(flows, evolve(state, node=here), "suicide")
     if intent is Intent.HELP:
-        return _say(flows, replace(state, node=here), "help", program=program)
+        return _say(flows, evolve(state, node=here), "help", program=program)
     if intent is Intent.DELETE:
         return Outcome(None, (_render(flows.node("erased").say, state.lang),), ("erased",))
     if intent is Intent.STOP:
-        return _say(flows, replace(state, opted_out=True, node=here), "stopped")
+        return _say(flows, evolve(state, opted_out=True, node=here), "stopped")
     if intent is Intent.START and state.opted_out:
-        return _say(flows, replace(state, opted_out=False, node=flows.start), "started")
+        return _say(flows, evolve(state, opted_out=False, node=flows.start), "started")
     if intent is Intent.ENGLISH:
-        state = replace(state, lang="en")
+        state = evolve(state, lang="en")
     elif intent is Intent.SPANISH:
-        state = replace(state, lang="es")
+        state = evolve(state, lang="es")
     return _go(flows, state, flows.start)  # MENU, HELLO, a language switch, START when not opted out
 
 
@@ -184,14 +184,14 @@ def _rate_limited(state: State, now: int, urgent: bool, options: Options) -> tup
     """Count this message in the sender's minute; "notice" for the one that goes over the limit, "quiet"
     while replies pause, None when it is answered."""
     if now - state.window_start >= RATE_WINDOW or now < state.window_start:
-        state = replace(state, window_start=now, window_count=0)
-    state = replace(state, window_count=state.window_count + 1)
+        state = evolve(state, window_start=now, window_count=0)
+    state = evolve(state, window_count=state.window_count + 1)
     if urgent:
         return state, None
     if now < state.quiet_until:
         return state, "quiet"
     if state.window_count > options.per_minute:
-        return replace(state, quiet_until=now + options.pause), "notice"
+        return evolve(state, quiet_until=now + options.pause), "notice"
     return state, None
 
 
@@ -211,7 +211,7 @@ def _local_help(flows: Flows, state: State, where: str, now: int) -> Outcome:
         name = places.place_name(where, lang)
         if name is None:
             return _go(flows, state, "local_unknown")
-        return _say(flows, replace(state, node=RESULTS), RESULTS, place=name)
+        return _say(flows, evolve(state, node=RESULTS), RESULTS, place=name)
     place = referral_places.resolve(where)
     if place is None:
         return _go(flows, state, "local_unknown")
@@ -234,7 +234,7 @@ def _narrowed(flows: Flows, state: State, text: str, now: int) -> Outcome | None
 def _results(flows: Flows, state: State, query: Query, now: int) -> Outcome:
     """One page of the directory's results for `query`; the query for the next page is kept."""
     found = flows.local_page(query, state.lang or "en", now // 60)
-    return Outcome(replace(state, node=RESULTS, local=found.next.to_str()), (found.text,), (RESULTS,))
+    return Outcome(evolve(state, node=RESULTS, local=found.next.to_str()), (found.text,), (RESULTS,))
 
 
 def _choose(flows: Flows, node: Node, message: str) -> tuple[str, int, Choice] | None:
@@ -256,7 +256,7 @@ def _reprompt(flows: Flows, state: State) -> Outcome:
 
 def _go(flows: Flows, state: State, name: str) -> Outcome:
     """Move to node `name` and say it."""
-    return _say(flows, replace(state, node=name), name)
+    return _say(flows, evolve(state, node=name), name)
 
 
 def _say(flows: Flows, state: State, name: str, **values: str) -> Outcome:

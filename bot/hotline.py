@@ -12,6 +12,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Collection
 from dataclasses import dataclass, field, replace
+from functools import lru_cache
 
 from redis.exceptions import RedisError
 
@@ -46,7 +47,7 @@ class Hotline:
     def answer(self, sender: str, message_id: str, text: str, now: int, initial: State = NEW) -> str | None:
         """The reply to one inbound message (None: send nothing, e.g. after an opt-out)."""
         who = identify(self.pepper, sender)
-        metrics.MESSAGES.labels(who.channel).inc()
+        metrics.child(metrics.MESSAGES, who.channel).inc()
         if self.flows is None:
             metrics.FALLBACKS.labels("flows").inc()
             return self._to(who.region, who.channel, STATIC_REPLY)
@@ -67,7 +68,7 @@ class Hotline:
         if reply is not None:
             lang = outcome.state.lang if outcome.state is not None and outcome.state.lang else initial.lang or "-"
             for node in outcome.said:
-                metrics.REPLIES.labels(node, lang).inc()
+                metrics.child(metrics.REPLIES, node, lang).inc()
         return self._to(who.region, who.channel, reply)
 
     def record_opt(self, sender: str, message_id: str, opted_out: bool, now: int) -> None:
@@ -140,5 +141,12 @@ class Hotline:
         if region is not None and region not in self.countries:
             metrics.SUPPRESSED.inc()
             return None
-        metrics.SEGMENTS.labels(channel).inc(segments(reply).count)
+        metrics.child(metrics.SEGMENTS, channel).inc(_segment_count(reply))
         return reply
+
+
+@lru_cache(maxsize=512)
+def _segment_count(reply: str) -> int:
+    """Segments a reply costs, for the metric: most replies are the same few hundred texts of the flows, and
+    counting walks every character."""
+    return segments(reply).count

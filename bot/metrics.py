@@ -7,6 +7,7 @@ PROMETHEUS_MULTIPROC_DIR (deploy/gunicorn.conf.py does) so every worker's counts
 from __future__ import annotations
 
 import os
+from functools import lru_cache
 
 from flask import Blueprint, Response
 from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, Counter, generate_latest, multiprocess
@@ -25,6 +26,15 @@ RATE_LIMITED = Counter("hotline_rate_limited", "Messages held back by the per-se
 SUPPRESSED = Counter("hotline_replies_suppressed", "Replies not sent because the sender's country is not allowed")
 SIGNATURE_FAILURES = Counter("hotline_signature_failures", "Webhook requests refused: bad or missing signature")
 STATUS_CALLBACKS = Counter("hotline_status_callbacks", "Twilio message status callbacks, by status", ["status"])
+
+
+
+@lru_cache(maxsize=4096)
+def child(metric: Counter, *values: str) -> Counter:
+    """`metric.labels(*values)`, looked up once: `labels` takes a lock and checks its arguments on every call, and
+    each message counts three or four. Label values are a closed set (channels, nodes × languages)."""
+    return metric.labels(*values)
+
 
 blueprint = Blueprint("metrics", __name__)
 

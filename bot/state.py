@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
+from functools import cache
+from typing import Any, TypeVar
+
+Record = TypeVar("Record")
 
 
 @dataclass(frozen=True)
@@ -69,3 +73,22 @@ def _flag(value: object) -> bool:
 
 
 NEW = State()
+
+
+def evolve(record: Record, **changes: Any) -> Record:
+    """`dataclasses.replace` for the engine's small frozen records (State, Outcome), at a fraction of its cost.
+
+    `replace` inspects every field and runs the frozen `__init__` (a guarded setattr per field) on each call, and
+    the engine makes several copies a message: here the instance's dict is copied and the changes laid over
+    it. For dataclasses whose `__init__` only assigns (no `__post_init__`, no `init=False` field)."""
+    unknown = changes.keys() - _field_names(type(record))
+    if unknown:
+        raise TypeError(f"{type(record).__name__} has no field {', '.join(sorted(unknown))}")
+    copy = object.__new__(type(record))
+    copy.__dict__.update(record.__dict__, **changes)
+    return copy
+
+
+@cache
+def _field_names(cls: type) -> frozenset[str]:
+    return frozenset(f.name for f in fields(cls))

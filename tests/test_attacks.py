@@ -7,6 +7,7 @@ import itertools
 import string
 from urllib.parse import quote, urlencode
 
+import pytest
 from flask.testing import FlaskClient
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -34,6 +35,32 @@ def test_a_signed_stop_re_cut_at_a_parameter_boundary_is_refused() -> None:
     assert RequestValidator(TOKEN).validate(WEBHOOK, shifted, signature), "the attack's premise: it still validates"
     response = client.post("/sms", data=shifted, headers={"X-Twilio-Signature": signature}, base_url=INTERNAL)
     assert response.status_code == 403
+
+
+
+HEX32 = "0123456789abcdef" * 2
+
+
+@pytest.mark.parametrize(("field", "value", "status"), [
+    ("MessageSid", "SM" + HEX32, 200),
+    ("MessageSid", "MM" + HEX32, 200),  # a picture message
+    ("MessageSid", "SM" + HEX32.upper(), 403),  # Twilio writes lower-case hex
+    ("MessageSid", "SM" + HEX32[:-1], 403),
+    ("MessageSid", "SM" + HEX32 + "0", 403),
+    ("MessageSid", "MG" + HEX32, 403),  # another kind of id
+    ("MessageSid", "SM" + HEX32[:-1] + "g", 403),
+    ("MessageSid", "SM" + HEX32[:-1] + "\n", 403),
+    ("AccountSid", "AC" + HEX32, 200),
+    ("AccountSid", "SM" + HEX32, 403),
+    ("MessagingServiceSid", "MG" + HEX32, 200),
+    ("MessagingServiceSid", "MG" + HEX32[:-2] + "٣٣", 403),  # Arabic-Indic digits are digits, not hex
+])
+def test_a_signed_request_whose_ids_are_not_shaped_like_twilio_ids_is_refused(field, value, status) -> None:
+    client = make_app().test_client()
+    form = {**inbound("hi", sender=fresh_sender()), field: value}
+    signature = RequestValidator(TOKEN).compute_signature(WEBHOOK, form)
+    response = client.post("/sms", data=form, headers={"X-Twilio-Signature": signature}, base_url=INTERNAL)
+    assert response.status_code == status
 
 
 def test_the_host_header_does_not_choose_the_url_that_is_checked() -> None:

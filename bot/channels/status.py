@@ -22,9 +22,9 @@ STATUSES = frozenset({"accepted", "scheduled", "canceled", "queued", "sending", 
 @blueprint.post("/sms/status")
 def status() -> tuple[str, int]:
     """Count the callback by status; mark an unsubscribed recipient opted out (403 if not from Twilio)."""
-    if oversized():
+    if oversized(request):
         return "Request Entity Too Large", 413
-    if not from_twilio():
+    if not from_twilio(request, current_app.config):
         return "Forbidden", 403
     state = request.form.get("MessageStatus", request.form.get("SmsStatus", "")).strip().lower()
     metrics.STATUS_CALLBACKS.labels(state if state in STATUSES else "other").inc()

@@ -22,21 +22,24 @@ _CARRIER_OPT = {"STOP": True, "START": False}
 @blueprint.post("/sms")
 def sms() -> Response | tuple[str, int]:
     """Answer one inbound message with TwiML (403 if not from Twilio, 400 if it names no sender or id)."""
-    if oversized():
+    # The request itself, not Flask's proxy to it: every attribute read through the proxy costs a context lookup.
+    req = request._get_current_object()
+    if oversized(req):
         return "Request Entity Too Large", 413
-    if not from_twilio():
+    if not from_twilio(req, current_app.config):
         return "Forbidden", 403
-    sender, message_id = request.form.get("From", ""), request.form.get("MessageSid", "")
+    form = req.form
+    sender, message_id = form.get("From", ""), form.get("MessageSid", "")
     missing = [name for name, value in (("From", sender), ("MessageSid", message_id)) if not value]
     if missing:
         return f"Bad Request: no {' and no '.join(missing)}", 400
     hotline, now = current_app.extensions["hotline"], int(time.time())
-    opt_out_type = request.form.get("OptOutType", "").strip().upper()
+    opt_out_type = form.get("OptOutType", "").strip().upper()
     if opt_out_type:
         if opt_out_type in _CARRIER_OPT:
             hotline.record_opt(sender, message_id, _CARRIER_OPT[opt_out_type], now)
         return twiml(None)  # Twilio already replied: a second text would double up
-    return twiml(hotline.answer(sender, message_id, request.form.get("Body", ""), now))
+    return twiml(hotline.answer(sender, message_id, form.get("Body", ""), now))
 
 
 def twiml(reply: str | None) -> Response:
