@@ -184,8 +184,9 @@ def _rate_limited(state: State, now: int, urgent: bool, options: Options) -> tup
     """Count this message in the sender's minute; "notice" for the one that goes over the limit, "quiet"
     while replies pause, None when it is answered."""
     if now - state.window_start >= RATE_WINDOW or now < state.window_start:
-        state = evolve(state, window_start=now, window_count=0)
-    state = evolve(state, window_count=state.window_count + 1)
+        state = evolve(state, window_start=now, window_count=1)
+    else:
+        state = evolve(state, window_count=state.window_count + 1)
     if urgent:
         return state, None
     if now < state.quiet_until:

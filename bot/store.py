@@ -23,6 +23,7 @@ import base64
 import hashlib
 import json
 import logging
+from functools import lru_cache
 
 import fakeredis
 import redis
@@ -68,6 +69,7 @@ def key(pid: str) -> str:
     return f"c:{pid}"
 
 
+@lru_cache(maxsize=256)  # computed by `load`, then again by `commit` for the same message
 def digest(message_id: str) -> str:
     """A message id as kept in the replay records: 48 bits, enough to tell apart the last few messages."""
     return base64.urlsafe_b64encode(hashlib.blake2b(message_id.encode(), digest_size=6).digest()).decode()

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import base64
+import hmac
 import json
 from dataclasses import replace
 
@@ -67,6 +69,18 @@ def test_commit_then_load_round_trips_state_and_counts_versions(store: RedisStor
 def test_one_short_key_per_conversation() -> None:
     assert pseudonym(b"test pepper", "+15558675309") == PID and len(PID) == 22  # 128 bits, URL-safe base64
     assert key(PID) == f"c:{PID}"
+
+
+@pytest.mark.parametrize(("pepper", "sender", "address"), [
+    (b"test pepper", "+15558675309", "sms:+15558675309"),
+    (b"another pepper", "+1 (555) 867-5309", "sms:+15558675309"),
+    (b"test pepper", "whatsapp:+15558675309", "whatsapp:+15558675309"),
+    (b"test pepper", "web:Xy_9-token", "web:Xy_9-token"),
+])
+def test_a_pseudonym_is_the_first_128_bits_of_hmac_sha256_of_the_address(pepper, sender, address) -> None:
+    """The definition every stored conversation and opt-out is filed under: computing it faster must not change it."""
+    expected = hmac.digest(pepper, address.encode(), "sha256")[:16]
+    assert base64.urlsafe_b64decode(pseudonym(pepper, sender) + "==") == expected
 
 
 @pytest.mark.parametrize(("case", "new_state"), [
