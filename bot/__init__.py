@@ -13,7 +13,7 @@ from pathlib import Path
 
 from flask import Flask
 
-from bot import logs, places
+from bot import logs
 from bot import settings as settings_module
 from bot.hotline import Hotline
 
@@ -46,7 +46,6 @@ def create_app(config: Mapping[str, str] | None = None) -> Flask:
     # Every request first picks up edited flow files (at most one stat() scan every few seconds).
     app.extensions["flows_reloader"] = reloader.attach(app.extensions["hotline"])
     app.before_request(reloader.check)
-    places.warm()
 
     from bot import metrics
     from bot.channels import health, status, twilio_sms, webchat
