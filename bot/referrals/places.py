@@ -8,12 +8,10 @@ even when several threads ask at the same time. Nothing a texter sends is rememb
 
 from __future__ import annotations
 
-import gc
 import re
 import threading
 from collections import Counter
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cache
 from typing import TYPE_CHECKING, Generic, NamedTuple, TypeVar
@@ -178,24 +176,6 @@ def warm() -> None:
     The bot does not call it: its start-up reads only states.json, and a worker's first ZIP code reads the table.
     """
     _zip_lines()
-
-
-@contextmanager
-def without_gc() -> Iterator[None]:
-    """Build many long-lived objects (indexes, the directory) without the cyclic collector running over them.
-
-    Disabling it alone only defers the cost: the first collection afterwards would scan every new object
-    (a quarter of a second for 50,000 services). They live as long as the process, so they are frozen
-    (gc.freeze, meant for this) and later collections skip them; reference counting still frees them.
-    """
-    collecting = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        gc.freeze()
-        if collecting:
-            gc.enable()
 
 
 def _zip(zip_code: str) -> _Zip | None:
