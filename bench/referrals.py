@@ -87,7 +87,7 @@ def p(samples: list[float], q: float) -> float:
 
 
 def startup(flows: str) -> None:
-    """Child process: start the app on `flows`, as the bot starts: flows and their directory, store, ZIP index."""
+    """Child process: start the app on `flows`, as the bot starts: flows and their directory, store."""
     from bot import create_app
 
     create_app({"HOTLINE_ENV": "development", "HOTLINE_FLOWS_DIR": flows})
@@ -115,7 +115,7 @@ def main() -> None:
     if args.startup:
         return startup(args.startup)
     rng = random.Random(6)
-    warm()  # the ZIP index, as a running bot has it
+    warm()  # the ZIP table, as a running bot has it after its first ZIP code
     services = generate(args.services, rng)
     with tempfile.TemporaryDirectory() as tmp:
         flows = flows_with(services, Path(tmp))
@@ -170,7 +170,7 @@ def main() -> None:
         print(f"{name:<36}{p(samples, 0.5):>9.3f}{p(samples, 0.99):>9.3f}{p(samples, 0.5) / base:>19.1f}")
     print(f"p99 target < 2 ms: {'met' if p(on_big, 0.99) < 2 else 'NOT met'}")
     print()
-    print(f"{'start-up (fresh process: imports, app, ZIP index, directory)':<64}{'median s':>9}")
+    print(f"{'start-up (fresh process: imports, app, directory)':<64}{'median s':>9}")
     print(f"{'shipped flows and directory (84 records)':<64}{startup_shipped:>9.2f}")
     print(f"{f'with {args.services} more services (JSON)':<64}{startup_big:>9.2f}")
     print(f"start-up target < 2 s: {'met' if startup_big < 2 else 'NOT met'} "

@@ -14,12 +14,12 @@ from typing import TYPE_CHECKING
 
 from flask import Flask
 
-if TYPE_CHECKING:
-    from _typeshed.wsgi import StartResponse, WSGIApplication, WSGIEnvironment
-
-from bot import logs, places
+from bot import logs
 from bot import settings as settings_module
 from bot.hotline import Hotline
+
+if TYPE_CHECKING:
+    from _typeshed.wsgi import StartResponse, WSGIApplication, WSGIEnvironment
 
 log = logging.getLogger(__name__)
 MAX_REQUEST_BYTES = 64 * 1024
@@ -51,7 +51,6 @@ def create_app(config: Mapping[str, str] | None = None) -> Flask:
     # middleware, not a before_request hook: Flask's hook dispatch costs more per request than the check itself.
     app.extensions["flows_reloader"] = reloader.attach(app.extensions["hotline"])
     app.wsgi_app = _checking_first(reloader.check, app.wsgi_app)  # type: ignore[method-assign]
-    places.warm()
 
     from bot import metrics
     from bot.channels import health, status, twilio_sms, webchat

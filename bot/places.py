@@ -6,9 +6,9 @@ everything here is answered from `bot.referrals.places`, the one ZIP index.
 
 from __future__ import annotations
 
-from bot.referrals.places import NAMES, ZIP, by_zip, warm
+from bot.referrals.places import NAMES, ZIP, by_zip
 
-__all__ = ["NAMES", "ZIP", "place_name", "state_code", "warm"]
+__all__ = ["NAMES", "ZIP", "place_name", "state_code"]
 
 
 def state_code(zip_code: str) -> str | None:

@@ -1,4 +1,4 @@
-"""A texter's place from a ZIP code, "City, ST", or a state, offline from the zipcodes package."""
+"""A texter's place from a ZIP code, "City, ST", or a state, offline from the zipcodes package's list."""
 
 from __future__ import annotations
 

@@ -6,10 +6,11 @@ from datetime import datetime
 from zoneinfo import ZoneInfo
 
 import pytest
+import zipcodes
 
 from bot.flow.model import LANGUAGES
 from bot.referrals import load_directory, page, resolve
-from bot.referrals.places import by_zip, zipcodes
+from bot.referrals.places import by_zip
 from bot.referrals.search import Query, search
 from bot.settings import REPO_FLOWS
 from bot.text import segments

@@ -1,23 +1,27 @@
 """Where a texter is: a ZIP code, "City, ST", or a state name or code -> a place with county and coordinates.
 
-Offline, from the `zipcodes` package (the USPS ZIP list with county, coordinates and time zone, shipped in
-its wheel). The indexes hold the public ZIP list, built once; nothing a texter sends is remembered here.
+Offline, from the ZIP data shipped in bot/referrals/data/ (see `bot.referrals.zip_data`: the USPS ZIP list of
+the `zipcodes` package, with county, coordinates and time zone). Start-up reads only states.json (a state's
+counties, for the directory); the ZIP table is read on the first ZIP code or city a process looks up, once
+even when several threads ask at the same time. Nothing a texter sends is remembered here.
 """
 
 from __future__ import annotations
 
-import gc
 import re
+import threading
 from collections import Counter
-from collections.abc import Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cache
-
-import zipcodes
+from typing import TYPE_CHECKING, Generic, NamedTuple, TypeVar
 
 from bot.text import normalise
 
+if TYPE_CHECKING:
+    from bot.referrals.zip_data import StateFacts
+
+T = TypeVar("T")
 ZIP = re.compile(r"^(\d{5})(?: \d{4})?$")  # after folding, ZIP+4's hyphen is a space
 
 # State and territory names (USPS codes zipcodes uses). Spanish where US Spanish-language media
@@ -70,14 +74,31 @@ class Place:
         return names[1 if lang == "es" else 0] if names else self.state
 
 
-@dataclass(frozen=True)
-class _Zip:
+class _Zip(NamedTuple):
     state: str
-    county: str | None
+    county: str | None  # county key
     latitude: float
     longitude: float
     city: str
     timezone: str | None
+
+
+class _Once(Generic[T]):
+    """A value built on first use, once: threads that ask while it is being built wait for it (gthread workers)."""
+
+    def __init__(self, build: Callable[[], T]) -> None:
+        self._build, self._lock = build, threading.Lock()
+        self._built: tuple[T] | None = None
+
+    def __call__(self) -> T:
+        """The value, built now if nobody has built it yet."""
+        built = self._built
+        if built is None:
+            with self._lock:
+                if self._built is None:
+                    self._built = (self._build(),)
+                built = self._built
+        return built[0]
 
 
 def county_key(name: str) -> str:
@@ -108,7 +129,7 @@ def resolve(text: str) -> Place | None:
 
 def by_zip(zip_code: str) -> Place | None:
     """The place of a 5-digit ZIP code, or None when the USPS list does not have it."""
-    found = _zips().get(zip_code)
+    found = _zip(zip_code)
     if found is None:
         return None
     return Place(state=found.state, county=found.county, latitude=found.latitude,
@@ -120,7 +141,7 @@ def by_city(city: str, state: str) -> Place | None:
     zips = _cities().get((normalise(city), state))
     if not zips:
         return None
-    found = [_zips()[z] for z in zips]
+    found = [_zip(z) for z in zips]
     county = Counter(f.county for f in found if f.county).most_common(1)
     return Place(state=state, county=county[0][0] if county else None,
                  latitude=sum(f.latitude for f in found) / len(found),
@@ -129,29 +150,19 @@ def by_city(city: str, state: str) -> Place | None:
 
 def zip_facts(zip_code: str) -> tuple[float, float, str | None] | None:
     """A ZIP code's centre and IANA time zone (for importing records that give only an address)."""
-    found = _zips().get(zip_code[:5])
+    found = _zip(zip_code[:5])
     return None if found is None else (found.latitude, found.longitude, found.timezone)
 
 
-@cache
 def state_timezone(state: str) -> str | None:
     """The time zone most of a state's ZIP codes are in."""
-    zones = Counter(z.timezone for z in _zips().values() if z.state == state and z.timezone)
-    return zones.most_common(1)[0][0] if zones else None
+    facts = _state_facts().get(state)
+    return facts["timezone"] if facts else None
 
 
 def counties(state: str) -> frozenset[str]:
     """The county keys the ZIP list knows in `state`."""
-    return _counties().get(state, frozenset())
-
-
-@cache
-def _counties() -> dict[str, frozenset[str]]:
-    found: dict[str, set[str]] = {}
-    for z in _zips().values():
-        if z.county:
-            found.setdefault(z.state, set()).add(z.county)
-    return {state: frozenset(keys) for state, keys in found.items()}
+    return _county_keys(state) if state in _state_facts() else frozenset()
 
 
 def state_of_name(text: str) -> str | None:
@@ -160,57 +171,75 @@ def state_of_name(text: str) -> str | None:
 
 
 def warm() -> None:
-    """Build the ZIP index now (the directory needs it to load anyway), so the first texter who sends a ZIP code
-    does not wait. The city index (a tenth of a second) is built on the first "City, ST", not at every start."""
-    _zips()
+    """Read the ZIP table now instead of at the first ZIP code or city (benchmarks time look-ups without it).
 
-
-@contextmanager
-def without_gc() -> Iterator[None]:
-    """Build many long-lived objects (indexes, the directory) without the cyclic collector running over them.
-
-    Disabling it alone only defers the cost: the first collection afterwards would scan every new object
-    (a quarter of a second for 50,000 services). They live as long as the process, so they are frozen
-    (gc.freeze, meant for this) and later collections skip them; reference counting still frees them.
+    The bot does not call it: its start-up reads only states.json, and a worker's first ZIP code reads the table.
     """
-    collecting = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        gc.freeze()
-        if collecting:
-            gc.enable()
+    _zip_lines()
+
+
+def _zip(zip_code: str) -> _Zip | None:
+    """A ZIP code's line of the table, read (a split and two floats: cheaper than keeping 42,789 objects)."""
+    line = _zip_lines().get(zip_code)
+    if line is None:
+        return None
+    _, city, _, county, state, zone, latitude, longitude = line.split("\t")  # zip_data.FIELDS
+    return _Zip(state, _county_key_of()[county] if county else None, float(latitude), float(longitude),
+                city.title(), zone if "/" in zone else None)
+
+
+# bot.referrals.zip_data is imported where it is read, not above: it is also a command (python -m), which
+# runpy warns about when the package imported it first.
+def _read_zip_lines() -> dict[str, str]:
+    """Every ZIP code -> its line of the shipped table (the ZIP code is the first 5 characters)."""
+    from bot.referrals import zip_data
+
+    return {line[:5]: line for line in zip_data.read_table().splitlines()[1:]}
+
+
+def _read_state_facts() -> dict[str, StateFacts]:
+    """states.json: state code -> its county names and main time zone."""
+    from bot.referrals import zip_data
+
+    return zip_data.read_states()
+
+
+_zip_lines = _Once(_read_zip_lines)
+_state_facts = _Once(_read_state_facts)
+
+
+def _fold_county_names() -> dict[str, str]:
+    """Every county name of the ZIP list -> its key, folded all at once (about 2,000 names, under 0.02 s)
+    rather than as texters' ZIP codes come: a cache filled that way would tell which were asked."""
+    return {name: county_key(name) for facts in _state_facts().values() for name in facts["counties"]}
+
+
+_county_key_of = _Once(_fold_county_names)
 
 
 @cache
-def _zips() -> dict[str, _Zip]:
-    """Every ZIP code -> its place: zipcodes.matching scans the whole list (~3 ms a call), so index it once."""
-    with without_gc():
-        return _index_zips()
+def _county_keys(state: str) -> frozenset[str]:
+    """The county keys of a state in states.json (a race only folds them twice)."""
+    return frozenset(key for key in map(county_key, _state_facts()[state]["counties"]) if key)
 
 
-def _index_zips() -> dict[str, _Zip]:
-    index = {}
-    county_keys = {name: county_key(name) for name in {r["county"] for r in zipcodes.list_all() if r["county"]}}
-    for r in zipcodes.list_all():
-        index[r["zip_code"]] = _Zip(r["state"], county_keys.get(r["county"]),
-                                    float(r["lat"]), float(r["long"]), r["city"].title(),
-                                    r["timezone"] if "/" in r["timezone"] else None)
-    return index
-
-
-@cache
-def _cities() -> dict[tuple[str, str], tuple[str, ...]]:
+def _index_cities() -> dict[tuple[str, str], tuple[str, ...]]:
     """(folded city, state) -> its ZIP codes, preferring street addresses over PO boxes and single buildings."""
     standard: dict[tuple[str, str], list[str]] = {}
     other: dict[tuple[str, str], list[str]] = {}
-    folded = {city: normalise(city) for city in {r["city"] for r in zipcodes.list_all()}}
-    for r in zipcodes.list_all():
-        if r["zip_code_type"] != "MILITARY":
-            kind = standard if r["zip_code_type"] == "STANDARD" else other
-            kind.setdefault((folded[r["city"]], r["state"]), []).append(r["zip_code"])
+    folded: dict[str, str] = {}  # each city name folded once
+    for line in _zip_lines().values():  # in ZIP code order, as the table
+        zip_code, city, zip_type, _, state, _ = line.split("\t", 5)  # zip_data.FIELDS
+        if zip_type != "MILITARY":
+            name = folded.get(city)
+            if name is None:
+                name = folded[city] = normalise(city)
+            kind = standard if zip_type == "STANDARD" else other
+            kind.setdefault((name, state), []).append(zip_code)
     return {key: tuple(standard.get(key) or zips) for key, zips in {**other, **standard}.items()}
+
+
+_cities = _Once(_index_cities)
 
 
 @cache
