@@ -6,8 +6,8 @@
 It starts its own redis-server and gunicorn (deploy/gunicorn.conf.py, as the Procfile; `--workers` defaults to
 the cores this machine has), and in the same run a floor app on the same stack (bench/floor.py: signature check,
 GET, SET, TwiML). Traffic is realistic and correctly signed (bench/traffic.py: new conversations, menu walks, Spanish,
-ZIP look-ups, free text, Twilio retries), from wrk when Debian's wrk is installed, else a bounded asyncio
-client on loopback. It prints, and writes as JSON:
+ZIP look-ups, free text, Twilio retries; each conversation's messages one at a time, as texters send them), from
+wrk when Debian's wrk is installed, else a bounded asyncio client on loopback. It prints, and writes as JSON:
 
 - messages/s at saturation, and p50/p95/p99 at saturation and at a fixed offered load of half of it, for
   the bot and the floor, and their ratio (medians over --rounds, floor and bot alternating);
@@ -15,7 +15,7 @@ client on loopback. It prints, and writes as JSON:
 - Redis bytes per idle conversation (MEMORY USAGE of its keys, and used_memory per 10,000 conversations);
 - the same throughput and p99 with 1,000 and with 1,000,000 stored conversations (loaded with a pipeline);
 - CPU time per message at saturation, in gunicorn's processes and in Redis, for the bot and the floor (read
-  from /proc: the machine's noise moves it far less than throughput);
+  from /proc: the machine's noise moves it far less than throughput), and Redis commands per message there;
 - cold start: a fresh process importing the app and loading the flows and the directory.
 Everything it starts is stopped at the end, also on Ctrl-C. The machine is shared and noisy: read ratios.
 """
@@ -41,7 +41,7 @@ import redis
 from bench.cpu import group_seconds, process_seconds
 from bench.load import offered, saturate, wrk_available, wrk_saturate
 from bench.redis_proxy import RoundTripProxy
-from bench.traffic import interleaved, signed_requests
+from bench.traffic import in_turn, interleaved, signed_requests
 from tests.processes import stop, wait_for_port
 from tests.redis_server import RedisServer, free_port
 
@@ -88,19 +88,23 @@ def measure(app: str, server: RedisServer, workers: int, seconds: float, client:
         url = f"http://127.0.0.1:{port}/sms"
         # Enough messages that no run sends one twice (~5 a conversation, well above this machine's rate).
         conversations = signed_requests(url, TOKEN, max(6000, int(seconds * 2000)), seed=port)
-        flat = [r for lane in interleaved(conversations, 64) for r in lane]
+        # Fresh conversations for each part: the first half at a fixed load, the second at saturation.
+        half_way = len(conversations) // 2
         saturate("127.0.0.1", port, interleaved(conversations[:100], 8), 1.0)  # warm up every worker
+        redis_client = redis.Redis(port=server.port)
+        redis_client.config_resetstat()
         web_before, redis_before = group_seconds(group), process_seconds(server.pid)
         if client == "wrk":
-            saturated = wrk_saturate("127.0.0.1", port, flat[len(flat) // 2:], seconds, 16, 2)
+            saturated = wrk_saturate("127.0.0.1", port, in_turn(conversations[half_way:], 64), seconds, 16, 2)
         else:
-            saturated = saturate("127.0.0.1", port, interleaved(conversations[len(conversations) // 2:], 16),
-                                 seconds).summary()
+            saturated = saturate("127.0.0.1", port, interleaved(conversations[half_way:], 16), seconds).summary()
         answered = max(saturated["answered"], 1)
         cpu = {"web_us": round((group_seconds(group) - web_before) / answered * 1e6),
-               "redis_us": round((process_seconds(server.pid) - redis_before) / answered * 1e6)}
+               "redis_us": round((process_seconds(server.pid) - redis_before) / answered * 1e6),
+               # Commands, not CPU: shows whether messages raced (a compare-and-set retry costs two more).
+               "redis_commands": round((_commands(redis_client) - 1) / answered, 2)}
         target = rate or saturated["messages_per_s"] / 2
-        half = offered("127.0.0.1", port, flat[: len(flat) // 2], target, seconds).summary()
+        half = offered("127.0.0.1", port, in_turn(conversations[100:half_way], 64), target, seconds).summary()
         half["offered_per_s"] = round(target, 1)
         return {"saturation": saturated, "half": half, "cpu_per_message": cpu}
 
@@ -247,7 +251,8 @@ def _print(report: dict) -> None:
     cpu_bot, cpu_floor = bot["cpu_per_message"], floor["cpu_per_message"]
     print(f"CPU per message at saturation: web {cpu_bot['web_us']:.0f} us (floor {cpu_floor['web_us']:.0f}, "
           f"x{cpu_bot['web_us'] / max(cpu_floor['web_us'], 1):.2f}), Redis {cpu_bot['redis_us']:.0f} us (floor "
-          f"{cpu_floor['redis_us']:.0f}, x{cpu_bot['redis_us'] / max(cpu_floor['redis_us'], 1):.2f})")
+          f"{cpu_floor['redis_us']:.0f}, x{cpu_bot['redis_us'] / max(cpu_floor['redis_us'], 1):.2f}); Redis "
+          f"commands {cpu_bot['redis_commands']} (floor {cpu_floor['redis_commands']})")
     print(f"p99 at half of saturation: {bot['half']['p99_ms']:.1f} ms (target < {t['p99_half_ms']:.0f} ms)")
     print(f"Redis per message: {redis_['round_trips_per_message']} round trips (target <= {t['round_trips']:.0f}), "
           f"{redis_['commands_per_message']} commands")

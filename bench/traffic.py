@@ -70,3 +70,16 @@ def interleaved(per_conversation: list[list[Request]], lanes: int) -> list[list[
     for index, requests in enumerate(per_conversation):
         out[index % lanes].extend(requests)
     return out
+
+
+def in_turn(per_conversation: list[list[Request]], lanes: int) -> list[Request]:
+    """One sequence for a load generator that keeps many requests in flight (wrk, the fixed-rate client): `lanes`
+    conversations take turns, a message each, so a conversation's next message goes out `lanes` requests after
+    its last one, long after that was answered, as a texter reads the reply before writing again.
+
+    Sent back to back instead, one conversation's messages race each other through the workers; real texters
+    seldom do that, and every race costs the bot a compare-and-set retry that the floor, which keeps no state,
+    never pays (measured: 1.39 commits a message instead of 0.98, and a fifth of the throughput)."""
+    queues = interleaved(per_conversation, lanes)
+    longest = max((len(queue) for queue in queues), default=0)
+    return [queue[turn] for turn in range(longest) for queue in queues if turn < len(queue)]

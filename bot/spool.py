@@ -76,6 +76,8 @@ class Spool:
 
     def pending(self) -> list[Pending]:
         """Every request waiting, oldest first (re-read only when the file changed)."""
+        if not os.access(self.path, os.F_OK):  # nearly always: asked without raising (and catching) an error
+            return []
         try:
             stat = self.path.stat()
         except OSError:  # none yet (or an unusable folder: append() will say so when it is needed)

@@ -46,16 +46,15 @@ class State:
             raise ValueError("a state is a list")
         node, lang, opted_out, last_seen, local, window_start, window_count, quiet_until = (
             [*values, *_DEFAULTS[len(values):]][:len(_DEFAULTS)])
-        return cls(
-            node=node if isinstance(node, str) else None,
-            lang=lang if isinstance(lang, str) else None,
-            opted_out=_flag(opted_out),
-            last_seen=int(last_seen),
-            local=local if isinstance(local, str) else None,
-            window_start=int(window_start),
-            window_count=int(window_count),
-            quiet_until=int(quiet_until),
-        )
+        # Every message reads one: built as `evolve` builds its copies, without the frozen __init__'s cost.
+        return evolve(NEW, node=node if isinstance(node, str) else None,
+                      lang=lang if isinstance(lang, str) else None,
+                      opted_out=_flag(opted_out),
+                      last_seen=int(last_seen),
+                      local=local if isinstance(local, str) else None,
+                      window_start=int(window_start),
+                      window_count=int(window_count),
+                      quiet_until=int(quiet_until))
 
 
 _DEFAULTS: tuple[object, ...] = (None, None, 0, 0, None, 0, 0, 0)
@@ -81,9 +80,9 @@ def evolve(record: Record, **changes: Any) -> Record:
     `replace` inspects every field and runs the frozen `__init__` (a guarded setattr per field) on each call, and
     the engine makes several copies a message: here the instance's dict is copied and the changes laid over
     it. For dataclasses whose `__init__` only assigns (no `__post_init__`, no `init=False` field)."""
-    unknown = changes.keys() - _field_names(type(record))
-    if unknown:
-        raise TypeError(f"{type(record).__name__} has no field {', '.join(sorted(unknown))}")
+    if not _field_names(type(record)).issuperset(changes):
+        unknown = ", ".join(sorted(changes.keys() - _field_names(type(record))))
+        raise TypeError(f"{type(record).__name__} has no field {unknown}")
     copy = object.__new__(type(record))
     copy.__dict__.update(record.__dict__, **changes)
     return copy

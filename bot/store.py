@@ -154,8 +154,8 @@ def _replay(entry: Recent) -> Replay | None:
 def _read(raw: str | bytes) -> tuple[int, State | None, tuple[Recent, ...]]:
     """A stored record: its version, state and replay records. What cannot be read is CORRUPT (never fatal:
     the texter is answered as a new conversation, and the save replaces the record, with a TTL)."""
-    text = raw.decode() if isinstance(raw, bytes) else raw
-    prefix, _, body = text.partition(":")
+    data = raw.encode() if isinstance(raw, str) else raw  # int() and json.loads read bytes as they are
+    prefix, _, body = data.partition(b":")
     try:
         version = int(prefix)
     except ValueError:
