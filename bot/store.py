@@ -25,7 +25,6 @@ import json
 import logging
 from functools import lru_cache
 
-import fakeredis
 import redis
 from redis.backoff import NoBackoff
 from redis.cluster import RedisCluster
@@ -39,26 +38,26 @@ RECENT = 3  # messages whose retries are recognised: Twilio retries within secon
 CORRUPT = -1  # the version of a record that cannot be read: the next save replaces it
 HEALTH_KEY, HEALTH_TTL = "hb:{health}:check", 30  # the health check's own key; it never holds a texter's data
 
-# Compare-and-set in one atomic step. KEYS: the conversation. ARGV: expected version, then "erase", or the
-# document (JSON) and its TTL. The version is read from the "<version>:" prefix, so the script needs no cjson.
-# A record that is not ours to read (not a string, no version) has version -1, as `load` says: a save replaces it.
+# Compare-and-set in one atomic step. KEYS: the conversation. ARGV: what `load` saw, then the new record
+# ("<version>:<document>", built by the client) or "" to erase, then its TTL. What `load` saw is the record's
+# "<version>:" prefix, "" for nothing, or "?" for a record it could not read. A version is canonical decimal
+# (1, 2, ... no sign, no leading zero) here and in `_read` alike: had Lua's tonumber and Python's int read
+# "0x10:" or "7.0:" differently, such a record would refuse every save, and its texter get the static reply.
 _COMMIT = """
 local current = redis.pcall('GET', KEYS[1])
-local version = 0
-if type(current) == 'table' and current.err then
-  version = -1
-elseif current then
-  local colon = string.find(current, ':', 1, true)
-  version = (colon and tonumber(string.sub(current, 1, colon - 1))) or -1
-end
-if version ~= tonumber(ARGV[1]) then
+local seen = ARGV[1]
+if seen == '' then
+  if current then return 0 end
+elseif seen == '?' then
+  if not current or (type(current) == 'string' and string.find(current, '^[1-9]%d*:')) then return 0 end
+elseif type(current) ~= 'string' or string.sub(current, 1, #seen) ~= seen then
   return 0
 end
-if ARGV[2] == 'erase' then
+if ARGV[2] == '' then
   redis.call('DEL', KEYS[1])
-  return 1
+else
+  redis.call('SET', KEYS[1], ARGV[2], 'EX', ARGV[3])
 end
-redis.call('SET', KEYS[1], (math.max(version, 0) + 1) .. ':' .. ARGV[2], 'EX', ARGV[3])
 return 1
 """
 _COMMIT_SHA = hashlib.sha1(_COMMIT.encode()).hexdigest()
@@ -111,13 +110,15 @@ class RedisStore:
         """Save `new_state` (None: erase) if the version is still `snapshot`'s; False on a conflict."""
         if new_state is None:
             # Erasing leaves nothing behind, not even this message id: a retry of it meets a new conversation.
-            args: tuple[object, ...] = (snapshot.version, "erase")
+            args: tuple[object, ...] = (_seen(snapshot.version), "", 0)
         else:
             before = snapshot.state.pack() if snapshot.state is not None else None
             recent = (Recent(digest(message_id), int(now), before), *snapshot.recent)[:RECENT]
             document = [new_state.pack(), *([r.digest, r.at, r.before] for r in recent)]
             ttl = self.optout_ttl if new_state.opted_out else self.session_ttl  # an opt-out outlives idling
-            args = (snapshot.version, json.dumps(document, separators=(",", ":"), ensure_ascii=False), ttl)
+            body = json.dumps(document, separators=(",", ":"), ensure_ascii=False)
+            record = f"{max(snapshot.version, 0) + 1}:{body}"
+            args = (_seen(snapshot.version), record, ttl)
         # Safe under the client's retry: if a timed-out EVALSHA did run, the repeat fails the version check
         # and `run` reloads and finds the replay record.
         return bool(self._evalsha(key(pid), *args))
@@ -128,6 +129,13 @@ class RedisStore:
             return self.client.evalsha(_COMMIT_SHA, 1, conversation_key, *args)
         except redis.exceptions.NoScriptError:
             return self.client.eval(_COMMIT, 1, conversation_key, *args)
+
+
+def _seen(version: int) -> str:
+    """What the commit script must still find: the record's version prefix, "" for none, "?" for unreadable."""
+    if version == CORRUPT:
+        return "?"
+    return f"{version}:" if version else ""
 
 
 def _health_keys(client: RedisCluster) -> list[str]:
@@ -156,10 +164,9 @@ def _read(raw: str | bytes) -> tuple[int, State | None, tuple[Recent, ...]]:
     the texter is answered as a new conversation, and the save replaces the record, with a TTL)."""
     data = raw.encode() if isinstance(raw, str) else raw  # int() and json.loads read bytes as they are
     prefix, _, body = data.partition(b":")
-    try:
-        version = int(prefix)
-    except ValueError:
+    if not (prefix.isdigit() and prefix[:1] != b"0"):  # canonical decimal only, as the commit script reads it
         return CORRUPT, None, ()
+    version = int(prefix)
     try:
         state_values, *entries = json.loads(body)
         state = State.unpack(state_values)
@@ -212,4 +219,6 @@ def _is_cluster(url: str, options: dict) -> bool:
 
 def embedded() -> redis.Redis:
     """An in-process Redis (fakeredis, with Lua) on its own server: forgets everything when the process ends."""
+    import fakeredis  # here, not at the top: production never uses it, and importing it costs start-up 30 ms
+
     return fakeredis.FakeRedis(server=fakeredis.FakeServer())

@@ -159,6 +159,17 @@ def test_ttls_must_be_positive(setting: str) -> None:
     (b"3:{not json", 3),
     (b"3:[1,2]", 3),
     (b'3:[["menu","en","maybe"]]', 3),
+    # Versions Lua's tonumber would read and Python's int would not (or the other way): once, each made every
+    # save of the conversation conflict, and its texter got only the static reply.
+    (b"0x10:[]", CORRUPT),
+    (b"7.0:[]", CORRUPT),
+    (b"1e1:[]", CORRUPT),
+    (b" 7:[]", CORRUPT),
+    (b"07:[]", CORRUPT),
+    (b"0:[]", CORRUPT),
+    (b"-3:[]", CORRUPT),
+    ("٣:[]".encode(), CORRUPT),  # an Arabic-Indic digit
+    (b"", CORRUPT),
 ])
 def test_a_record_that_cannot_be_read_is_new_and_replaceable(store: RedisStore, raw: bytes, version: int) -> None:
     store.client.set(key(PID), raw)
@@ -248,3 +259,13 @@ def test_run_erase_leaves_nothing_and_a_retry_meets_a_new_conversation(store: Re
     assert everything(store.client) == {}
     assert run(store, PID, "SM2", 102, counting).replies == ("count 1",)
 
+
+
+@pytest.mark.parametrize("planted", [b"0x10:[]", b"7.0:[]", b"1e1:[]", b"07:[[\"menu\"]]"])
+@pytest.mark.parametrize("turn", [counting, erasing])
+def test_run_replaces_a_record_whose_version_only_lua_could_read(store: RedisStore, planted: bytes, turn) -> None:
+    """The commit script once read "0x10:" as version 16 where `load` read no version: every save conflicted, `run`
+    gave up after 8 tries, and the texter got only the static reply, a STOP only the spool, until the key expired."""
+    store.client.set(key(PID), planted, ex=SESSION)
+    assert run(store, PID, "SM1", 100, turn).replies in {("count 1",), ("forgotten",)}
+    assert store.client.get(key(PID)) != planted
