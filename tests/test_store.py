@@ -269,3 +269,18 @@ def test_run_replaces_a_record_whose_version_only_lua_could_read(store: RedisSto
     store.client.set(key(PID), planted, ex=SESSION)
     assert run(store, PID, "SM1", 100, turn).replies in {("count 1",), ("forgotten",)}
     assert store.client.get(key(PID)) != planted
+
+
+def test_a_stop_to_such_a_record_leaves_every_other_texter_answered(tmp_path) -> None:
+    """What that cost, before: the STOP was spooled, the spool could not drain into the record, and since it drains
+    before every answer, every other texter of the machine got only the static reply too."""
+    from bot import build_hotline, settings
+    from bot.fallback import STATIC_REPLY
+    from bot.spool import Spool
+
+    hotline = build_hotline(settings.read({"HOTLINE_ENV": "development"}))
+    hotline.spool = Spool(tmp_path)
+    hotline.store.client.set(key(pseudonym(hotline.pepper, PHONE)), b"0x10:[]", ex=SESSION)
+    assert "START" in hotline.answer(PHONE, "SM" + "1" * 32, "STOP", 1000)
+    assert hotline.spool.pending() == []
+    assert hotline.answer("+15558670000", "SM" + "2" * 32, "hi", 1001) != STATIC_REPLY
