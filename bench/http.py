@@ -193,7 +193,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--workers", type=int, default=os.cpu_count() or 2)
     parser.add_argument("--seconds", type=float, default=8.0, help="per load run")
-    parser.add_argument("--rounds", type=int, default=2, help="floor and bot, alternating")
+    parser.add_argument("--rounds", type=int, default=2, help="floor and bot, alternating which goes first")
     parser.add_argument("--stored", default="1000,1000000", help="stored conversations to compare ('' skips)")
     parser.add_argument("--client", choices=["auto", "wrk", "python"], default="auto")
     parser.add_argument("--json", default="bench-http.json")
@@ -207,8 +207,10 @@ def main() -> None:
     with RedisServer() as server:
         report["cold_start_s"] = round(cold_start(server.url), 2)
         floor_runs, bot_runs = [], []
-        for _ in range(args.rounds):
-            for app, runs in (("bench.floor:create_app()", floor_runs), ("bot:create_app()", bot_runs)):
+        pair = (("bench.floor:create_app()", floor_runs), ("bot:create_app()", bot_runs))
+        for round_number in range(args.rounds):
+            # Floor first, then bot first: on a machine whose load drifts, going second is no one's handicap.
+            for app, runs in pair if round_number % 2 == 0 else pair[::-1]:
                 redis.Redis(port=server.port).flushall()
                 runs.append(measure(app, server, args.workers, args.seconds, client))
         for name, runs in (("floor", floor_runs), ("bot", bot_runs)):

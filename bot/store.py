@@ -60,6 +60,8 @@ else
 end
 return 1
 """
+# One encoder for every record: json.dumps with options builds a new one per call.
+_COMPACT_JSON = json.JSONEncoder(separators=(",", ":"), ensure_ascii=False).encode
 _COMMIT_SHA = hashlib.sha1(_COMMIT.encode()).hexdigest()
 
 
@@ -116,7 +118,7 @@ class RedisStore:
             recent = (Recent(digest(message_id), int(now), before), *snapshot.recent)[:RECENT]
             document = [new_state.pack(), *([r.digest, r.at, r.before] for r in recent)]
             ttl = self.optout_ttl if new_state.opted_out else self.session_ttl  # an opt-out outlives idling
-            body = json.dumps(document, separators=(",", ":"), ensure_ascii=False)
+            body = _COMPACT_JSON(document)
             record = f"{max(snapshot.version, 0) + 1}:{body}"
             args = (_seen(snapshot.version), record, ttl)
         # Safe under the client's retry: if a timed-out EVALSHA did run, the repeat fails the version check
