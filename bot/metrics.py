@@ -28,7 +28,6 @@ SIGNATURE_FAILURES = Counter("hotline_signature_failures", "Webhook requests ref
 STATUS_CALLBACKS = Counter("hotline_status_callbacks", "Twilio message status callbacks, by status", ["status"])
 
 
-
 @lru_cache(maxsize=4096)
 def child(metric: Counter, *values: str) -> Counter:
     """`metric.labels(*values)`, looked up once: `labels` takes a lock and checks its arguments on every call, and
