@@ -219,8 +219,9 @@ _county_key_of = _Once(_fold_county_names)
 
 @cache
 def _county_keys(state: str) -> frozenset[str]:
-    """The county keys of a state in states.json (a race only folds them twice)."""
-    return frozenset(key for key in map(county_key, _state_facts()[state]["counties"]) if key)
+    """The county keys of a state in states.json."""
+    keys = _county_key_of()
+    return frozenset(keys[name] for name in _state_facts()[state]["counties"] if keys[name])
 
 
 def _index_cities() -> dict[tuple[str, str], tuple[str, ...]]:
