@@ -60,9 +60,9 @@ else
 end
 return 1
 """
+_COMMIT_SHA = hashlib.sha1(_COMMIT.encode()).hexdigest()
 # One encoder for every record: json.dumps with options builds a new one per call.
 _COMPACT_JSON = json.JSONEncoder(separators=(",", ":"), ensure_ascii=False).encode
-_COMMIT_SHA = hashlib.sha1(_COMMIT.encode()).hexdigest()
 
 
 def key(pid: str) -> str:
