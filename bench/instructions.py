@@ -1,0 +1,112 @@
+"""Benchmark: CPU instructions per message, the bot against the floor, counted by valgrind (callgrind).
+
+    .venv/bin/python -m bench.instructions [--messages 400]
+
+Time on a shared machine swings by tens of percent from one run to the next; an instruction count does not
+(the same program on the same input gives nearly the same count, whatever else the machine is doing). So
+this counts, for the bot's and the floor's WSGI apps called in process, the instructions the web side spends
+on each message of bench.traffic's signed conversations (one at a time, against a private redis-server, which
+is not counted), and prints both and their ratio. It is the figure to watch while trimming the per-message
+path; `bench.http` remains the measure of throughput. Counting runs the app about 50 times slower: a few
+hundred messages take a minute or two. Needs Debian's valgrind (callgrind_control comes with it).
+
+Not counted: the kernel's side of system calls, gunicorn's HTTP handling (the same for both apps), and what
+instructions do not show (cache misses: the bot's are a few percent above the floor's, by callgrind's model).
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+from werkzeug.test import EnvironBuilder
+
+ROOT = Path(__file__).resolve().parent.parent
+APPS = {"bot": "bot:create_app", "floor": "bench.floor:create_app"}
+WARM_UP = 200  # messages answered before counting starts: caches filled, script loaded, connection open
+TOKEN = "bench-" + "0" * 32  # a made-up Twilio auth token
+PORT = 8999  # only part of the signed URL: nothing listens
+
+
+def main() -> None:
+    """Count both apps under callgrind and print instructions per message and their ratio."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--messages", type=int, default=400)
+    parser.add_argument("--inner", choices=sorted(APPS), help=argparse.SUPPRESS)  # the process valgrind runs
+    args = parser.parse_args()
+    if args.inner:
+        answer_under_count(args.inner, args.messages)
+        return
+    if shutil.which("valgrind") is None or shutil.which("callgrind_control") is None:
+        sys.exit("bench.instructions needs valgrind (Debian: apt-get install valgrind)")
+    counts = {name: count(name, args.messages) for name in ("floor", "bot")}
+    print(f"{args.messages} messages each, instructions per message on the web side (callgrind)")
+    for name, instructions in counts.items():
+        print(f"{name:<8}{instructions / 1e6:>8.3f} M")
+    print(f"bot / floor: {counts['bot'] / counts['floor']:.3f}")
+
+
+def count(name: str, messages: int) -> float:
+    """Instructions per message of app `name`, from a run of this module under callgrind."""
+    with tempfile.TemporaryDirectory() as folder:
+        done = subprocess.run(
+            ["valgrind", "--tool=callgrind", "--instr-atstart=no", f"--callgrind-out-file={folder}/out",
+             sys.executable, "-m", "bench.instructions", "--inner", name, "--messages", str(messages)],
+            cwd=ROOT, capture_output=True, text=True, check=True)
+    collected = re.search(r"Collected : (\d+)", done.stderr)
+    if collected is None:
+        sys.exit(f"callgrind counted nothing for {name}:\n{done.stderr[-2000:]}")
+    return int(collected.group(1)) / messages
+
+
+def answer_under_count(name: str, messages: int) -> None:
+    """Answer WARM_UP messages, then `messages` more with callgrind counting (switched on and off by
+    callgrind_control around the loop); every answer must be a 200."""
+    from bench.traffic import in_turn, signed_requests
+    from tests.redis_server import RedisServer
+
+    with RedisServer() as server, tempfile.TemporaryDirectory() as folder:
+        os.environ.update({"HOTLINE_ENV": "production", "REDIS_URL": server.url, "TWILIO_AUTH_TOKEN": TOKEN,
+                           "HOTLINE_PEPPER": "bench-pepper-" + "x" * 32, "HOTLINE_PUBLIC_URL": f"http://127.0.0.1:{PORT}",
+                           "PROMETHEUS_MULTIPROC_DIR": folder, "HOTLINE_SPOOL_DIR": f"{folder}/spool"})
+        module, factory = APPS[name].split(":")
+        app = getattr(__import__(module, fromlist=[factory]), factory)()
+        total = WARM_UP + messages
+        conversations = signed_requests(f"http://127.0.0.1:{PORT}/sms", TOKEN, total // 4 + 64, seed=3)
+        environs = [EnvironBuilder(path="/sms", method="POST", data=r.body, base_url=f"http://127.0.0.1:{PORT}",
+                                   content_type="application/x-www-form-urlencoded",
+                                   headers={"X-Twilio-Signature": r.signature}).get_environ()
+                    for r in in_turn(conversations, 64)[:total]]
+        statuses: list[str] = []
+
+        def start_response(status: str, headers: object, exc_info: object = None) -> None:
+            statuses.append(status)
+
+        def answer(batch: list[dict]) -> None:
+            for environ in batch:
+                body = app(environ, start_response)
+                b"".join(body)
+                body.close()
+
+        answer(environs[:WARM_UP])
+        callgrind("on")
+        answer(environs[WARM_UP:])
+        callgrind("off")
+    refused = [s for s in statuses if not s.startswith("200")]
+    if refused or len(statuses) != total:
+        sys.exit(f"{name}: {len(refused)} answers were not 200 (first: {refused[:1]}), {len(statuses)} of {total}")
+
+
+def callgrind(state: str) -> None:
+    """Switch callgrind's counting of this process on or off."""
+    subprocess.run(["callgrind_control", "-i", state, str(os.getpid())], check=True, capture_output=True)
+
+
+if __name__ == "__main__":
+    main()
