@@ -30,7 +30,6 @@ from werkzeug.test import EnvironBuilder
 ROOT = Path(__file__).resolve().parent.parent
 APPS = {"bot": "bot:create_app", "floor": "bench.floor:create_app"}
 WARM_UP = 200  # messages answered before counting starts: caches filled, script loaded, connection open
-TOKEN = "bench-" + "0" * 32  # a made-up Twilio auth token
 PORT = 8999  # only part of the signed URL: nothing listens
 
 
@@ -68,13 +67,12 @@ def count(name: str, messages: int) -> float:
 def answer_under_count(name: str, messages: int) -> None:
     """Answer WARM_UP messages, then `messages` more with callgrind counting (switched on and off by
     callgrind_control around the loop); every answer must be a 200."""
+    from bench.http import RUN_DIR, TOKEN, env_for
     from bench.traffic import in_turn, signed_requests
     from tests.redis_server import RedisServer
 
-    with RedisServer() as server, tempfile.TemporaryDirectory() as folder:
-        os.environ.update({"HOTLINE_ENV": "production", "REDIS_URL": server.url, "TWILIO_AUTH_TOKEN": TOKEN,
-                           "HOTLINE_PEPPER": "bench-pepper-" + "x" * 32, "HOTLINE_PUBLIC_URL": f"http://127.0.0.1:{PORT}",
-                           "PROMETHEUS_MULTIPROC_DIR": folder, "HOTLINE_SPOOL_DIR": f"{folder}/spool"})
+    with RedisServer() as server:
+        os.environ.update(env_for(server.url, PORT))  # the settings bench.http runs both apps with
         module, factory = APPS[name].split(":")
         app = getattr(__import__(module, fromlist=[factory]), factory)()
         total = WARM_UP + messages
@@ -98,6 +96,7 @@ def answer_under_count(name: str, messages: int) -> None:
         callgrind("on")
         answer(environs[WARM_UP:])
         callgrind("off")
+    shutil.rmtree(RUN_DIR, ignore_errors=True)
     refused = [s for s in statuses if not s.startswith("200")]
     if refused or len(statuses) != total:
         sys.exit(f"{name}: {len(refused)} answers were not 200 (first: {refused[:1]}), {len(statuses)} of {total}")
