@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import contextlib
+import http.client
+import json
 import os
 import signal
 import socket
@@ -24,6 +26,27 @@ def wait_for_port(port: int, process: subprocess.Popen, what: str, output: Calla
             return
         time.sleep(0.05)
     raise RuntimeError(f"{what} did not listen on {port}")
+
+
+def wait_for_workers(port: int, count: int) -> None:
+    """Return once `count` different gunicorn workers have answered /healthz on `port`.
+
+    The port opens before the workers have loaded the app; a test that starts at once meets one worker that
+    takes every connection while the other boots (gunicorn 27 made that visible)."""
+    deadline = time.monotonic() + STARTS_WITHIN
+    workers: set[object] = set()
+    while time.monotonic() < deadline:
+        with contextlib.suppress(OSError, ValueError):
+            connection = http.client.HTTPConnection("127.0.0.1", port, timeout=2)
+            try:
+                connection.request("GET", "/healthz")
+                workers.add(json.loads(connection.getresponse().read())["worker"])
+            finally:
+                connection.close()
+        if len(workers) >= count:
+            return
+        time.sleep(0.02)
+    raise RuntimeError(f"only {len(workers)} of {count} workers answered /healthz on {port}")
 
 
 def stop(process: subprocess.Popen) -> None:

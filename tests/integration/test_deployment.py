@@ -26,7 +26,7 @@ import pytest
 
 from bot.signing import inbound_form
 from bot.signing import signature as sign
-from tests.processes import stop, wait_for_port
+from tests.processes import stop, wait_for_port, wait_for_workers
 from tests.redis_server import RedisServer, free_port
 
 pytestmark = pytest.mark.faults
@@ -36,6 +36,7 @@ TOKEN = "deployment-test-token"
 PEPPER = "deployment tests: a pepper of 32 bytes or more"
 SLOW_CLIENTS = 64
 WITHIN = 2.0
+WORKERS = 2
 
 
 def nginx_binary() -> str:
@@ -70,7 +71,7 @@ def deployment(redis_url: str, tmp_path_factory: pytest.TempPathFactory) -> Iter
     app_port, proxy_port = free_port(), free_port()
     env = {**os.environ, "HOTLINE_ENV": "production", "REDIS_URL": redis_url, "TWILIO_AUTH_TOKEN": TOKEN,
            "HOTLINE_PEPPER": PEPPER, "HOTLINE_PUBLIC_URL": f"http://127.0.0.1:{proxy_port}",
-           "HOTLINE_SPOOL_DIR": str(work / "spool"), "WEB_CONCURRENCY": "2",
+           "HOTLINE_SPOOL_DIR": str(work / "spool"), "WEB_CONCURRENCY": str(WORKERS),
            "PROMETHEUS_MULTIPROC_DIR": str(work / "metrics"), "HOTLINE_RATE_PER_MINUTE": "1000"}
     gunicorn = [sys.executable, "-m", "gunicorn", "-c", "deploy/gunicorn.conf.py", "--bind",
                 f"127.0.0.1:{app_port}", "bot:create_app()"]
@@ -84,6 +85,7 @@ def deployment(redis_url: str, tmp_path_factory: pytest.TempPathFactory) -> Iter
     (work / "nginx.conf").write_text(f"{user}pid {work / 'nginx.pid'};\nerror_log {work / 'error.log'};\n{config}")
     nginx = [nginx_binary(), "-p", str(work), "-c", str(work / "nginx.conf"), "-g", "daemon off;"]
     with running(gunicorn, env, app_port, "gunicorn"), running(nginx, env, proxy_port, "nginx"):
+        wait_for_workers(app_port, WORKERS)
         yield {"app": app_port, "proxy": proxy_port}
 
 
