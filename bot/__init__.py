@@ -98,7 +98,10 @@ def build_hotline(settings: Mapping[str, str]) -> Hotline:
                           "alphabet (no á í ó ú or curly quotes), so the HELP reply fits; set a shorter name")
     return Hotline(
         flows=flows,
-        store=store.RedisStore(client, session_ttl, int(settings["HOTLINE_OPTOUT_TTL"])),
+        # Half the per-command timeout for a replica to confirm an opt-out: the WAIT must end before the socket
+        # gives up on it. The embedded store has no replica to wait for.
+        store=store.RedisStore(client, session_ttl, int(settings["HOTLINE_OPTOUT_TTL"]),
+                               replica_wait=timeout / 2 if url else 0.0),
         pepper=(settings["HOTLINE_PEPPER"] or settings_module.DEVELOPMENT_PEPPER).encode(),
         options=Options(idle_timeout=session_ttl, program=program,
                         per_minute=int(settings["HOTLINE_RATE_PER_MINUTE"]),

@@ -21,6 +21,8 @@ FALLBACKS = Counter("hotline_static_fallbacks", "Static hotline replies sent bec
 REDIS_ERRORS = Counter("hotline_redis_errors", "Conversations the store could not load or save")
 SPOOLED = Counter("hotline_spooled", "Opt-outs, opt-ins and erasures kept on disk while Redis was away",
                   ["action"])
+UNREPLICATED = Counter("hotline_opt_changes_unreplicated",
+                       "Opt-outs, opt-ins and erasures saved that no replica confirmed in time")
 SPOOL_APPLIED = Counter("hotline_spool_applied", "Spooled requests applied once Redis was back")
 RATE_LIMITED = Counter("hotline_rate_limited", "Messages held back by the per-sender rate limit")
 SUPPRESSED = Counter("hotline_replies_suppressed", "Replies not sent because the sender's country is not allowed")

@@ -15,6 +15,13 @@ exactly as long as the conversation. The same code runs on one Redis, on a Redis
 Round trips per message on a warm pooled connection: `load` 1 (GET) and `commit` 1 (EVALSHA of a script
 that runs GET and SET), so 2, as a GET and a SET would. A version conflict costs 2 more per retry. The first
 commit after the server lost its script cache (a restart, SCRIPT FLUSH, a failover) costs 1 more.
+
+An opt-out, an opt-in or an erasure is not confirmed until a replica has it too, when the primary has any:
+Redis replicates after it answers, so a primary lost a moment after saving a STOP would take the STOP with it,
+and on a short code this store is the only opt-out list. Such a commit asks the primary how many replicas it
+has, then sends the script and WAIT on one connection (WAIT counts that connection's writes). A replica that
+does not confirm within `replica_wait` is counted and logged; the texter is still answered (the primary has
+it). The few messages that change the opt state pay this; the others do not.
 """
 
 from __future__ import annotations
@@ -30,6 +37,7 @@ from redis.backoff import NoBackoff
 from redis.cluster import RedisCluster
 from redis.retry import Retry
 
+from bot import metrics
 from bot.conversation import Recent, Replay, Snapshot
 from bot.state import State
 
@@ -79,14 +87,17 @@ def digest(message_id: str) -> str:
 class RedisStore:
     """The `bot.conversation.Store` on Redis, a Redis Cluster, or the embedded fakeredis (the same code)."""
 
-    def __init__(self, client: redis.Redis, session_ttl: int, optout_ttl: int) -> None:
-        """Use `client`; TTLs in seconds."""
+    def __init__(self, client: redis.Redis, session_ttl: int, optout_ttl: int, replica_wait: float = 0.0) -> None:
+        """Use `client`; TTLs in seconds; `replica_wait` seconds for a replica to confirm an opt-out, opt-in or
+        erasure (0: never ask, as for the embedded store, which has none; keep it under the client's timeout)."""
         for name, value in (("session_ttl", session_ttl), ("optout_ttl", optout_ttl)):
             if value < 1:  # SET EX 0 is an error, and a key without a TTL must never be written
                 raise ValueError(f"{name} must be at least 1, got {value}")
         self.client = client
         self.session_ttl = session_ttl
         self.optout_ttl = optout_ttl
+        self.replica_wait = replica_wait
+        self._replicas_unknown_said = False
 
     def ping(self) -> bool:
         """True when the server takes a write (for /healthz): a short-lived key, so an out-of-memory or
@@ -123,7 +134,45 @@ class RedisStore:
             args = (_seen(snapshot.version), record, ttl)
         # Safe under the client's retry: if a timed-out EVALSHA did run, the repeat fails the version check
         # and `run` reloads and finds the replay record.
+        was_opted_out = snapshot.state is not None and snapshot.state.opted_out
+        if self.replica_wait and (new_state is None or new_state.opted_out != was_opted_out):
+            return self._commit_on_replicas(key(pid), *args)
         return bool(self._evalsha(key(pid), *args))
+
+    def _commit_on_replicas(self, conversation_key: str, *args: object) -> bool:
+        """The commit script, then WAIT for a replica, on one connection to the primary holding the key (when it
+        has replicas); a commit no replica confirmed in time is counted and logged, and still succeeds."""
+        primary = self._primary_of(conversation_key)
+        if not self._has_replicas(primary):
+            return bool(self._evalsha(conversation_key, *args))
+        pipe = primary.pipeline(transaction=False)
+        pipe.eval(_COMMIT, 1, conversation_key, *args)  # the script itself: a pipeline cannot reload it midway
+        pipe.execute_command("WAIT", 1, max(1, round(self.replica_wait * 1000)))
+        committed, confirmed = pipe.execute()
+        if committed and not confirmed:
+            metrics.UNREPLICATED.inc()
+            log.warning("an opt-out, opt-in or erasure was saved, but no replica confirmed it within %.0f ms: "
+                        "if the primary failed now, it would be lost (check the replicas' links)",
+                        self.replica_wait * 1000)
+        return bool(committed)
+
+    def _primary_of(self, conversation_key: str) -> redis.Redis:
+        """A client for the server holding `conversation_key`: the client itself, or its cluster node's."""
+        if isinstance(self.client, RedisCluster):
+            return self.client.get_node_from_key(conversation_key).redis_connection
+        return self.client
+
+    def _has_replicas(self, primary: redis.Redis) -> bool:
+        """Whether `primary` has replicas connected (a server that will not say is taken to have none, once
+        logged)."""
+        try:
+            return int(primary.info("replication").get("connected_slaves", 0)) > 0
+        except redis.ResponseError as error:
+            if not self._replicas_unknown_said:
+                self._replicas_unknown_said = True
+                log.warning("Redis would not say whether it has replicas (%s); opt-outs are confirmed without "
+                            "waiting for one", type(error).__name__)
+            return False
 
     def _evalsha(self, conversation_key: str, *args: object) -> object:
         """The commit script by its SHA, loading it first when the server does not have it (yet)."""

@@ -208,6 +208,16 @@ def test_store_works_with_a_decoding_client() -> None:
     assert (loaded.state, loaded.version, loaded.replay) == (MENU, 1, Replay(None, 100))
 
 
+def test_a_server_that_will_not_say_its_replicas_still_takes_opt_outs(caplog: pytest.LogCaptureFixture) -> None:
+    """fakeredis has no INFO replication, as a locked-down managed Redis might not: opt-outs are saved at once,
+    and that they were not waited for is said once, not per opt-out."""
+    store = RedisStore(embedded(), SESSION, OPTOUT, replica_wait=0.5)
+    for message_id, opted_out in (("m1", True), ("m2", False), ("m3", True)):
+        assert store.commit(PID, store.load(PID, message_id), message_id, replace(MENU, opted_out=opted_out), 100)
+        assert store.load(PID, "-").state.opted_out is opted_out
+    assert caplog.text.count("would not say whether it has replicas") == 1
+
+
 def test_embedded_servers_are_separate() -> None:
     first, second = RedisStore(embedded(), 60, 60), RedisStore(embedded(), 60, 60)
     first.commit(PID, first.load(PID, "m1"), "m1", MENU, 100)
