@@ -132,11 +132,11 @@ class RedisStore:
             body = _COMPACT_JSON(document)
             record = f"{max(snapshot.version, 0) + 1}:{body}"
             args = (_seen(snapshot.version), record, ttl)
-        # Safe under the client's retry: if a timed-out EVALSHA did run, the repeat fails the version check
-        # and `run` reloads and finds the replay record.
         was_opted_out = snapshot.state is not None and snapshot.state.opted_out
         if self.replica_wait and (new_state is None or new_state.opted_out != was_opted_out):
             return self._commit_on_replicas(key(pid), *args)
+        # Safe under the client's retry: if a timed-out EVALSHA did run, the repeat fails the version check
+        # and `run` reloads and finds the replay record.
         return bool(self._evalsha(key(pid), *args))
 
     def _commit_on_replicas(self, conversation_key: str, *args: object) -> bool:
