@@ -104,7 +104,7 @@ def _decide(flows: Flows, state: State, text: str, now: int, options: Options) -
         return Outcome(state, limited=True)
     if isinstance(target, Intent):
         return _on_intent(flows, state, target, options.program)
-    narrowed = _narrowed(flows, state, text, now)
+    narrowed = _narrowed(flows, state, message, now)
     if narrowed is not None:
         return narrowed
     if isinstance(target, Topic):
@@ -219,14 +219,14 @@ def _local_help(flows: Flows, state: State, where: str, now: int) -> Outcome:
     return _results(flows, state, Query.at(place), now)
 
 
-def _narrowed(flows: Flows, state: State, text: str, now: int) -> Outcome | None:
+def _narrowed(flows: Flows, state: State, message: str, now: int) -> Outcome | None:
     """On the local results: the next page for MORE, the list narrowed to a need; None for anything else."""
     query = Query.from_str(state.local) if state.node == RESULTS and flows.directory else None
     if query is None:
         return None
-    if flows.directory.asks_for_more(text):
+    if flows.directory.asks_for_more(message):
         return _results(flows, state, query, now)
-    need = flows.directory.need(text)
+    need = flows.directory.need(message)
     if need is not None:
         return _results(flows, state, Query(query.place, need.key, 0), now)
     return None

@@ -91,6 +91,7 @@ def find_command(place: tuple[str, ...], need: str | None, lang: str, flows_dir:
     """
     from bot.flow.problems import FlowError
     from bot.referrals import Query, load_directory, page, resolve
+    from bot.text import normalise
 
     now = _moment(at)
     try:
@@ -103,7 +104,7 @@ def find_command(place: tuple[str, ...], need: str | None, lang: str, flows_dir:
         sys.exit(1)
     chosen = None
     if need is not None:
-        chosen = directory.need(need)
+        chosen = directory.need(normalise(need))
         if chosen is None:
             names = ", ".join(f"{n.digit} {n.key}" for n in directory.words.needs)
             raise click.UsageError(f"--need {need!r} is not a need ({names})")

@@ -9,9 +9,9 @@ from __future__ import annotations
 import math
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
+from functools import cached_property
 
 from bot.referrals.model import Need, Service, Words
-from bot.text import normalise
 
 CELL_DEGREES = 0.25  # grid cell for "nearby": about 17 miles of latitude
 MILES_PER_DEGREE = 69.05
@@ -70,18 +70,27 @@ class Directory:
                     if squared <= limit:
                         yield service, math.sqrt(squared) * MILES_PER_DEGREE
 
-    def need(self, text: str) -> Need | None:
-        """The need a message names, by its digit or a word in either language (None if it names none)."""
-        folded = normalise(text)
-        return next((n for n in self.words.needs if folded == n.digit or folded in n.words), None)
+    def need(self, message: str) -> Need | None:
+        """The need a message (normalised: `bot.text.normalise`) names, by its digit or a word in either language
+        (None if it names none)."""
+        return self._needs_by_word.get(message)
+
+    @cached_property
+    def _needs_by_word(self) -> dict[str, Need]:
+        """Every need by its digit and its words (the first need listed wins a word two share)."""
+        found: dict[str, Need] = {}
+        for need in self.words.needs:
+            for word in (need.digit, *need.words):
+                found.setdefault(word, need)
+        return found
 
     def need_by_key(self, key: str | None) -> Need | None:
         """The need called `key` in replies.yaml."""
         return next((n for n in self.words.needs if n.key == key), None)
 
-    def asks_for_more(self, text: str) -> bool:
-        """True when a message asks for the next page (MORE, MÁS, ...)."""
-        return normalise(text) in self.words.more
+    def asks_for_more(self, message: str) -> bool:
+        """True when a message (normalised) asks for the next page (MORE, MÁS, ...)."""
+        return message in self.words.more
 
 
 def _cell(latitude: float, longitude: float) -> tuple[int, int]:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
+from functools import lru_cache
 
 from bot.referrals.directory import Directory
 from bot.referrals.model import Service, Tier
@@ -17,6 +18,8 @@ from bot.referrals.places import Place
 
 MAX_NEARBY = 50  # in a dense city, the nearest 50 within the radius are enough to page through
 PLACE_DECIMALS = 1  # a kept place is rounded to about 7 miles, so it cannot name a ZIP code
+# One encoder for every kept query: json.dumps with options builds a new one per call.
+_COMPACT_JSON = json.JSONEncoder(separators=(",", ":"), ensure_ascii=False).encode
 
 
 @dataclass(frozen=True)
@@ -48,19 +51,23 @@ class Query:
     def to_str(self) -> str:
         """Compact JSON for the conversation's state (a few dozen bytes)."""
         p = self.place
-        return json.dumps([p.state, p.county, p.latitude, p.longitude, p.label, self.need, self.offset],
-                          separators=(",", ":"), ensure_ascii=False)
+        return _COMPACT_JSON([p.state, p.county, p.latitude, p.longitude, p.label, self.need, self.offset])
 
     @classmethod
     def from_str(cls, raw: str | bytes | None) -> Query | None:
         """A kept query, or None when it cannot be read (then the texter is asked for the place again)."""
-        try:
-            state, county, latitude, longitude, label, need, offset = json.loads(raw or "")
-            place = Place(str(state), county, None if latitude is None else float(latitude),
-                          None if longitude is None else float(longitude), label)
-            return cls(place, need, int(offset))
-        except (ValueError, TypeError):
-            return None
+        return _read_query(raw)
+
+
+@lru_cache(maxsize=1024)  # every message on the results reads one, and texters page through the same few places
+def _read_query(raw: str | bytes | None) -> Query | None:
+    try:
+        state, county, latitude, longitude, label, need, offset = json.loads(raw or "")
+        place = Place(str(state), county, None if latitude is None else float(latitude),
+                      None if longitude is None else float(longitude), label)
+        return Query(place, need, int(offset))
+    except (ValueError, TypeError):
+        return None
 
 
 def search(directory: Directory, place: Place, need: str | None, lang: str, now: int) -> list[Result]:
