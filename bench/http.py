@@ -10,7 +10,9 @@ ZIP look-ups, free text, Twilio retries; each conversation's messages one at a t
 wrk when Debian's wrk is installed, else a bounded asyncio client on loopback. It prints, and writes as JSON:
 
 - messages/s at saturation, and p50/p95/p99 at saturation and at a fixed offered load of half of it, for
-  the bot and the floor, and their ratio (medians over --rounds, floor and bot alternating);
+  the bot and the floor (medians over --rounds), and their ratio: in each round both apps are up side by side
+  and saturated in turns, BURSTS short runs each, so a shift in the machine's load meets both; the ratio is the
+  median of the rounds' own ratios;
 - Redis round trips and commands per message (a counting proxy in a separate pass; INFO commandstats);
 - Redis bytes per idle conversation (MEMORY USAGE of its keys, and used_memory per 10,000 conversations);
 - the same throughput and p99 with 1,000 and with 1,000,000 stored conversations (loaded with a pipeline);
@@ -80,31 +82,83 @@ def gunicorn(app: str, redis_url: str, workers: int) -> Iterator[tuple[int, int]
         shutil.rmtree(RUN_DIR / f"metrics-{port}", ignore_errors=True)
 
 
-def measure(app: str, server: RedisServer, workers: int, seconds: float, client: str, rate: float | None = None
-            ) -> dict[str, dict[str, float]]:
-    """Saturation, then half of it as a fixed offered load (or `rate`), on a freshly started `app`; with the CPU
-    each message cost at saturation, in the web processes and in Redis."""
+FLOOR, BOT = "bench.floor:create_app()", "bot:create_app()"
+BURSTS = 4  # saturation bursts per app and round, the apps taking turns: a shift in the machine's load meets both
+
+
+def measure_round(server: RedisServer, workers: int, seconds: float, client: str, floor_first: bool
+                  ) -> dict[str, dict[str, dict[str, float]]]:
+    """One round: the floor and the bot up side by side, saturated in turns (BURSTS short runs each, so both meet
+    the same moments of a noisy machine), then each at a fixed load of half its own saturation."""
+    apps = (FLOOR, BOT) if floor_first else (BOT, FLOOR)
+    redis.Redis(port=server.port).flushall()
+    with gunicorn(apps[0], server.url, workers) as first, gunicorn(apps[1], server.url, workers) as second:
+        loads = {app: _Load(port, group, server, seconds, runs=BURSTS)
+                 for app, (port, group) in zip(apps, (first, second), strict=True)}
+        burst = max(1.0, round(seconds / BURSTS))
+        for n in range(BURSTS):
+            for app in apps if n % 2 == 0 else apps[::-1]:
+                loads[app].saturate(burst, client)
+        return {"floor" if app == FLOOR else "bot": loads[app].report() for app in apps}
+
+
+def measure(app: str, server: RedisServer, workers: int, seconds: float, client: str, rate: float) -> dict[str, dict]:
+    """`app` alone, freshly started: saturated for `seconds`, then at a fixed load of `rate` messages/s."""
     with gunicorn(app, server.url, workers) as (port, group):
-        url = f"http://127.0.0.1:{port}/sms"
-        # Enough messages that no run sends one twice (~5 a conversation, well above this machine's rate).
-        conversations = signed_requests(url, TOKEN, max(6000, int(seconds * 2000)), seed=port)
-        # Fresh conversations for each part: the first half at a fixed load, the second at saturation.
-        half_way = len(conversations) // 2
+        load = _Load(port, group, server, seconds, runs=1)
+        load.saturate(seconds, client)
+        return load.report(rate)
+
+
+class _Load:
+    """One app under gunicorn and the traffic meant for it: saturation runs (added up, with the CPU they cost in
+    the web processes and in Redis), then one run at a fixed load."""
+
+    def __init__(self, port: int, group: int, server: RedisServer, seconds: float, runs: int) -> None:
+        """Traffic for an app on `port` (process group `group`) that will be saturated `runs` times, `seconds` in
+        all, then run at a fixed load for `seconds`."""
+        self.port, self.group, self.server, self.seconds = port, group, server, seconds
+        # Enough messages that no run sends one twice (~5 a conversation, well above this machine's rate), the
+        # first half for the fixed load, the second shared out to the saturation runs.
+        conversations = signed_requests(f"http://127.0.0.1:{port}/sms", TOKEN, max(6000, int(seconds * 2000)),
+                                        seed=port)
+        self.half_way = len(conversations) // 2
+        self.conversations = conversations
+        self.unused = [conversations[self.half_way + n::runs] for n in range(runs)]
+        self.runs: list[dict[str, float]] = []
+        self.web_s = self.redis_s = 0.0
+        self.commands = 0
         saturate("127.0.0.1", port, interleaved(conversations[:100], 8), 1.0)  # warm up every worker
-        redis_client = redis.Redis(port=server.port)
-        redis_client.config_resetstat()
-        web_before, redis_before = group_seconds(group), process_seconds(server.pid)
+
+    def saturate(self, seconds: float, client: str) -> None:
+        """Run at saturation for `seconds` on conversations no run has used."""
+        mine = self.unused.pop()
+        redis_client = redis.Redis(port=self.server.port)
+        commands_before = _commands(redis_client)
+        web_before, redis_before = group_seconds(self.group), process_seconds(self.server.pid)
         if client == "wrk":
-            saturated = wrk_saturate("127.0.0.1", port, in_turn(conversations[half_way:], 64), seconds, 16, 2)
+            run = wrk_saturate("127.0.0.1", self.port, in_turn(mine, 64), seconds, 16, 2)
         else:
-            saturated = saturate("127.0.0.1", port, interleaved(conversations[half_way:], 16), seconds).summary()
-        answered = max(saturated["answered"], 1)
-        cpu = {"web_us": round((group_seconds(group) - web_before) / answered * 1e6),
-               "redis_us": round((process_seconds(server.pid) - redis_before) / answered * 1e6),
+            run = saturate("127.0.0.1", self.port, interleaved(mine, 16), seconds).summary()
+        self.web_s += group_seconds(self.group) - web_before
+        self.redis_s += process_seconds(self.server.pid) - redis_before
+        self.commands += _commands(redis_client) - commands_before - 1  # less the INFO that counted them
+        self.runs.append(run)
+
+    def report(self, rate: float | None = None) -> dict[str, dict[str, float]]:
+        """Saturation (runs added up; latencies the median of the runs'), the CPU each message cost there, and a
+        run at a fixed load of `rate` messages/s (default: half of saturation)."""
+        answered = max(sum(r["answered"] for r in self.runs), 1)
+        seconds = sum(r["seconds"] for r in self.runs)
+        saturated = {"messages_per_s": round(answered / seconds, 1),
+                     **{p: statistics.median(r[p] for r in self.runs) for p in ("p50_ms", "p95_ms", "p99_ms")},
+                     "answered": answered, "errors": sum(r["errors"] for r in self.runs), "seconds": round(seconds, 2)}
+        cpu = {"web_us": round(self.web_s / answered * 1e6), "redis_us": round(self.redis_s / answered * 1e6),
                # Commands, not CPU: shows whether messages raced (a compare-and-set retry costs two more).
-               "redis_commands": round((_commands(redis_client) - 1) / answered, 2)}
+               "redis_commands": round(self.commands / answered, 2)}
         target = rate or saturated["messages_per_s"] / 2
-        half = offered("127.0.0.1", port, in_turn(conversations[100:half_way], 64), target, seconds).summary()
+        half = offered("127.0.0.1", self.port, in_turn(self.conversations[100:self.half_way], 64), target,
+                       self.seconds).summary()
         half["offered_per_s"] = round(target, 1)
         return {"saturation": saturated, "half": half, "cpu_per_message": cpu}
 
@@ -206,21 +260,15 @@ def main() -> None:
           f"{args.seconds:.0f} s per run, {args.rounds} rounds (medians)")
     with RedisServer() as server:
         report["cold_start_s"] = round(cold_start(server.url), 2)
-        floor_runs, bot_runs = [], []
-        pair = (("bench.floor:create_app()", floor_runs), ("bot:create_app()", bot_runs))
-        for round_number in range(args.rounds):
-            # Floor first, then bot first: on a machine whose load drifts, going second is no one's handicap.
-            for app, runs in pair if round_number % 2 == 0 else pair[::-1]:
-                redis.Redis(port=server.port).flushall()
-                runs.append(measure(app, server, args.workers, args.seconds, client))
-        for name, runs in (("floor", floor_runs), ("bot", bot_runs)):
-            report[name] = {part: _median([r[part] for r in runs])
+        rounds = [measure_round(server, args.workers, args.seconds, client, floor_first=n % 2 == 0)
+                  for n in range(args.rounds)]
+        for name in ("floor", "bot"):
+            report[name] = {part: _median([r[name][part] for r in rounds])
                             for part in ("saturation", "half", "cpu_per_message")}
-        report["ratio_to_floor"] = round(report["bot"]["saturation"]["messages_per_s"]
-                                         / report["floor"]["saturation"]["messages_per_s"], 3)
-        # Each round's own ratio (floor and bot measured back to back): the spread shows how noisy the machine was.
-        report["ratio_per_round"] = [round(b["saturation"]["messages_per_s"] / f["saturation"]["messages_per_s"], 3)
-                                     for f, b in zip(floor_runs, bot_runs, strict=True)]
+        # Each round's own ratio (the apps saturated in turns, moments apart); the median of them is the figure.
+        report["ratio_per_round"] = [round(r["bot"]["saturation"]["messages_per_s"]
+                                           / r["floor"]["saturation"]["messages_per_s"], 3) for r in rounds]
+        report["ratio_to_floor"] = round(statistics.median(report["ratio_per_round"]), 3)
         report["redis"] = round_trips_and_commands(server, args.workers)
         report["memory"] = memory_per_conversation(server)
         growth = {}
@@ -228,7 +276,7 @@ def main() -> None:
         for stored in [int(s) for s in args.stored.split(",") if s]:
             seconds = seed(server, stored)
             growth[str(stored)] = {"seed_s": round(seconds, 1), **measure(
-                "bot:create_app()", server, args.workers, args.seconds, client, rate=rate)}
+                BOT, server, args.workers, args.seconds, client, rate=rate)}
         report["growth"] = growth
     shutil.rmtree(RUN_DIR, ignore_errors=True)
     _print(report)
