@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import hmac
 import logging
+import re
 from collections.abc import Mapping
 
 from flask import Request
@@ -25,7 +26,7 @@ ID_PREFIXES = {  # parameter -> the two letters its id starts with, when the req
     "AccountSid": ("AC",),
     "MessagingServiceSid": ("MG",),
 }
-_HEX = frozenset("0123456789abcdef")
+_HEX_DIGITS = re.compile("[0-9a-f]{32}")
 
 
 MAX_FIELDS = 120  # Twilio sends a few dozen fields (up to 10 media URLs among them)
@@ -63,8 +64,8 @@ def from_twilio(req: Request, config: Mapping[str, object]) -> bool:
 
 
 def _shaped(value: str, prefixes: tuple[str, ...]) -> bool:
-    """Two letters of `prefixes`, then 32 lower-case hex digits (a set test: a regex walks them a good deal slower)."""
-    return len(value) == 34 and value.startswith(prefixes) and _HEX.issuperset(value[2:])
+    """Two letters of `prefixes`, then 32 lower-case hex digits (matched in place: no slice, no set lookup a digit)."""
+    return len(value) == 34 and value.startswith(prefixes) and _HEX_DIGITS.fullmatch(value, 2) is not None
 
 
 def _signed(validator: RequestValidator, url: str, form: Mapping[str, str], signature: str) -> bool:
