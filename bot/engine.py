@@ -103,7 +103,7 @@ def _decide(flows: Flows, state: State, text: str, now: int, options: Options) -
     if held_back == "quiet":
         return Outcome(state, limited=True)
     if isinstance(target, Intent):
-        return _on_intent(flows, state, target, options.program)
+        return _on_intent(flows, state, target, options.program, now)
     narrowed = _narrowed(flows, state, message, now)
     if narrowed is not None:
         return narrowed
@@ -124,7 +124,7 @@ def _decide(flows: Flows, state: State, text: str, now: int, options: Options) -
 
 def carrier_opt(state: State, opted_out: bool, now: int) -> Outcome:
     """Record an opt-out or opt-in that Twilio's Advanced Opt-Out already answered: no reply of ours."""
-    return Outcome(evolve(state, opted_out=opted_out, last_seen=now))
+    return Outcome(evolve(state, opted_out=opted_out, last_seen=now, opt_at=now))
 
 
 def match_intent(flows: Flows, message: str) -> tuple[Intent | None, str | None]:
@@ -158,7 +158,7 @@ def _language(flows: Flows, current: str | None, match: Match | None, text: str,
     return clearly or current or detect_language(flows, text, message)
 
 
-def _on_intent(flows: Flows, state: State, intent: Intent, program: str) -> Outcome:
+def _on_intent(flows: Flows, state: State, intent: Intent, program: str, now: int) -> Outcome:
     """The answer to a global keyword."""
     here = state.node or flows.start
     if intent is Intent.EMERGENCY:
@@ -170,9 +170,12 @@ def _on_intent(flows: Flows, state: State, intent: Intent, program: str) -> Outc
     if intent is Intent.DELETE:
         return Outcome(None, (_render(flows.node("erased").say, state.lang),), ("erased",))
     if intent is Intent.STOP:
-        return _say(flows, evolve(state, opted_out=True, node=here), "stopped")
+        return _say(flows, evolve(state, opted_out=True, opt_at=now, node=here), "stopped")
     if intent is Intent.START and state.opted_out:
-        return _say(flows, evolve(state, opted_out=False, node=flows.start), "started")
+        return _say(flows, evolve(state, opted_out=False, opt_at=now, node=flows.start), "started")
+    if intent is Intent.START:
+        # An opt-in all the same: a STOP that another machine spooled earlier, unknown here, must yield to it.
+        state = evolve(state, opt_at=now)
     if intent is Intent.ENGLISH:
         state = evolve(state, lang="en")
     elif intent is Intent.SPANISH:

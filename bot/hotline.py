@@ -97,11 +97,8 @@ class Hotline:
 
     def _apply(self, request: Pending) -> None:
         """Write one spooled request to the store (raises while it cannot)."""
-        def turn(state: State, at: int) -> Outcome:
-            if request.action is Action.ERASE:
-                return Outcome(None)
-            return carrier_opt(state, request.action is Action.OPT_OUT, at)
-        conversation.run(self.store, request.pid, f"spool:{request.action.value}:{request.at}", request.at, turn)
+        conversation.run(self.store, request.pid, f"spool:{request.action.value}:{request.at}", request.at,
+                         lambda state, at: spooled_turn(state, request))
 
     def _without_store(self, flows: Flows, pid: str, text: str, now: int, initial: State) -> Outcome:
         """The answer when the store failed: the engine, pure, tells STOP, START and DELETE apart (they are
@@ -143,6 +140,21 @@ class Hotline:
             return None
         metrics.child(metrics.SEGMENTS, channel).inc(_segment_count(reply))
         return reply
+
+
+def spooled_turn(state: State, request: Pending) -> Outcome:
+    """A spooled request applied to the conversation as Redis now holds it. The spool is per machine: while one
+    machine could not reach Redis, the texter may have opted out or in again through another, and that later
+    decision stands, and no erasure drops a later STOP. Within the same second the spooled request applies: the
+    spool's own requests follow each other that closely (STOP, then START), and they must apply in order."""
+    stands = state.opt_at > request.at
+    if request.action is Action.ERASE:
+        if stands and state.opted_out:
+            return Outcome(State(opted_out=True, last_seen=state.opt_at, opt_at=state.opt_at))
+        return Outcome(None)
+    if stands:
+        return Outcome(state)
+    return carrier_opt(state, request.action is Action.OPT_OUT, request.at)
 
 
 @lru_cache(maxsize=512)

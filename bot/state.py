@@ -18,7 +18,8 @@ class State:
     `local` is the referral query the texter is paging through (`bot.referrals.Query.to_str()`: a rounded
     place, the need, the next page), only while they are on the results; it never holds a ZIP code.
     `window_start`, `window_count` and `quiet_until` are the sender's rate limit: messages in the current
-    minute, and until when the bot stays quiet after telling them it pauses.
+    minute, and until when the bot stays quiet after telling them it pauses. `opt_at` is epoch seconds of the
+    texter's last opt-out or opt-in (0: none), so a request another machine spooled earlier does not undo it.
     """
 
     node: str | None = None
@@ -29,11 +30,12 @@ class State:
     window_start: int = 0
     window_count: int = 0
     quiet_until: int = 0
+    opt_at: int = 0
 
     def pack(self) -> list[object]:
         """The record as stored: a positional list, trailing defaults left out (a few dozen bytes in JSON)."""
         values = [self.node, self.lang, int(self.opted_out), self.last_seen, self.local, self.window_start,
-                  self.window_count, self.quiet_until]
+                  self.window_count, self.quiet_until, self.opt_at]
         while values and values[-1] == _DEFAULTS[len(values) - 1]:
             values.pop()
         return values
@@ -44,7 +46,7 @@ class State:
         be read ("opted_out": "maybe"), so the caller replaces the record instead of guessing."""
         if not isinstance(values, list):
             raise ValueError("a state is a list")
-        node, lang, opted_out, last_seen, local, window_start, window_count, quiet_until = (
+        node, lang, opted_out, last_seen, local, window_start, window_count, quiet_until, opt_at = (
             [*values, *_DEFAULTS[len(values):]][:len(_DEFAULTS)])
         # Every message reads one: built as `evolve` builds its copies, without the frozen __init__'s cost.
         return evolve(NEW, node=node if isinstance(node, str) else None,
@@ -54,10 +56,11 @@ class State:
                       local=local if isinstance(local, str) else None,
                       window_start=int(window_start),
                       window_count=int(window_count),
-                      quiet_until=int(quiet_until))
+                      quiet_until=int(quiet_until),
+                      opt_at=int(opt_at))
 
 
-_DEFAULTS: tuple[object, ...] = (None, None, 0, 0, None, 0, 0, 0)
+_DEFAULTS: tuple[object, ...] = (None, None, 0, 0, None, 0, 0, 0, 0)
 
 
 def _flag(value: object) -> bool:
