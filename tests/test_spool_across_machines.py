@@ -63,9 +63,9 @@ def stored(shared: RedisStore) -> State | None:
 
 @pytest.mark.parametrize(("on_a_cut_off", "then_on_b", "opted_out"), [
     # A, cut off from Redis   B, later        opted out once A applied its spool
-    (["STOP"],                ["START"],      False),  # the later START stands (A's STOP undid it)
-    (["STOP", "START"],       ["STOP"],       True),   # the later STOP stands (A's START undid it)
-    (["DELETE"],              ["STOP"],       True),   # an erasure drops no later STOP (it did)
+    (["STOP"],                ["START"],      False),  # the later START stands (before: A's STOP undid it)
+    (["STOP", "START"],       ["STOP"],       True),   # the later STOP stands (before: A's START undid it)
+    (["DELETE"],              ["STOP"],       True),   # an erasure drops no later STOP (before: it did)
     (["STOP"],                ["hi", "2"],    True),   # ordinary messages are no opt decision: the STOP holds
     (["STOP"],                [],             True),
     (["START"],               ["STOP"],       True),   # nothing was spooled: a START when not opted out is the menu
