@@ -16,19 +16,17 @@ from types import TracebackType
 
 import redis
 
-from tests.redis_server import RedisServerError, find_binary, free_port
+from tests.redis_server import PORT_ATTEMPTS, RedisServerError, find_binary, free_port
 
 READY_TIMEOUT = 30.0  # seconds for the cluster to agree and every replica to sync
 
 
-def _cluster_ports(count: int) -> list[int]:
-    """Distinct free ports that leave room for each node's bus port (the port + 10000, at most 65535)."""
-    ports: list[int] = []
-    while len(ports) < count:
+def _node_port(taken: list[int]) -> int:
+    """A free port, none of `taken`, that leaves room for the node's bus port (the port + 10000, at most 65535)."""
+    while True:
         port = free_port()
-        if port <= 55535 and port not in ports and _free(port + 10000):
-            ports.append(port)
-    return ports
+        if port <= 55535 and port not in taken and _free(port + 10000):
+            return port
 
 
 def _free(port: int) -> bool:
@@ -79,11 +77,9 @@ class ClusterServers:
         if not Path(cli).is_file():
             raise RedisServerError("redis-cli not found (Debian: apt-get install redis-server, which brings it)")
         self._dir = Path(tempfile.mkdtemp(prefix="hotline-cluster-"))
-        self.ports = _cluster_ports(self.count)
-        for port in self.ports:
-            self._launch(port)
-        for port in self.ports:
-            self._wait(lambda p=port: self.node(p).ping(), f"node {port} to start")
+        self.ports = []
+        for _ in range(self.count):
+            self.ports.append(self._start_node())
         created = subprocess.run([cli, "--cluster", "create", *(f"127.0.0.1:{p}" for p in self.ports),
                                   "--cluster-replicas", "1", "--cluster-yes"], capture_output=True, text=True,
                                  timeout=60)
@@ -103,6 +99,24 @@ class ClusterServers:
         """Start a crashed node again (it rejoins from its nodes.conf, as a replica if it was replaced)."""
         self._launch(port)
         self._wait(lambda: self.node(port).ping(), f"node {port} to start again")
+
+    def _start_node(self) -> int:
+        """Start one node on a free port and return the port; another port if that one was taken meanwhile (by
+        another process's socket, between choosing it and the node binding it)."""
+        for _ in range(PORT_ATTEMPTS):
+            port = _node_port(self.ports)
+            self._launch(port)
+            self._wait(lambda p=port: self._settled(p), f"node {port} to start")
+            if self._processes[port].poll() is None:
+                return port
+            self.crash(port)
+        raise RedisServerError(f"no cluster node started in {PORT_ATTEMPTS} attempts (see {self._dir})")
+
+    def _settled(self, port: int) -> bool:
+        """Whether the node launched on `port` exited (the port was taken) or answers (by its pid: PING could
+        reach someone else's server on that port)."""
+        process = self._processes[port]
+        return process.poll() is not None or int(self.node(port).info("server")["process_id"]) == process.pid
 
     def _launch(self, port: int) -> None:
         assert self._dir is not None

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import itertools
 import json
+import socket
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -19,7 +20,9 @@ from bot.hotline import Hotline
 from bot.identity import pseudonym
 from bot.state import State
 from bot.store import key
+from tests import redis_cluster
 from tests.redis_cluster import ClusterServers
+from tests.redis_server import find_binary
 
 pytestmark = pytest.mark.faults
 
@@ -117,3 +120,23 @@ def test_a_master_failover_costs_at_most_the_static_reply(cluster: ClusterServer
     assert hotline.store.ping()
     print(f"{len(replies)} message(s) during the switch, {replies.count(STATIC_REPLY)} answered with the static "
           "reply")
+
+
+def test_a_node_whose_port_was_taken_meanwhile_starts_on_another(monkeypatch: pytest.MonkeyPatch,
+                                                                 tmp_path: Path) -> None:
+    """A port chosen free can be taken by another socket before the node binds it (a full run once failed
+    setting up the cluster so): that node starts again on another port instead of the whole set-up failing."""
+    with socket.socket() as squatter:
+        squatter.bind(("127.0.0.1", 0))  # bound, not listening: the node cannot bind it, and nothing answers
+        taken = squatter.getsockname()[1]
+        offered = iter([taken])
+        choose = redis_cluster._node_port
+        monkeypatch.setattr(redis_cluster, "_node_port", lambda ports: next(offered, None) or choose(ports))
+        servers = ClusterServers()
+        servers._dir, servers._binary = tmp_path, find_binary()
+        try:
+            port = servers._start_node()
+            assert port != taken
+            assert servers.running(port) and servers.node(port).ping()
+        finally:
+            servers.__exit__(None, None, None)
