@@ -15,7 +15,8 @@ Not counted: the kernel's side of system calls and gunicorn's HTTP handling (the
 `--caches` also simulates this machine's caches (callgrind's model, its geometry read from /sys: the first level,
 and the second level as callgrind's last): cache misses are what equal instruction counts leave out. Measured on
 a 2-core AMD EPYC (1 MB L2 a core): the same instructions a message, but about twice the floor's L2 misses (the
-bot runs more distinct code and data per message), which is why its CPU time a message is still ~10% above.
+bot runs more distinct code and data per message): the likeliest reason its CPU time a message is
+still ~10% above the floor's.
 """
 
 from __future__ import annotations
