@@ -68,18 +68,17 @@ def count(name: str, messages: int, simulated: list[str]) -> dict[str, float]:
             cwd=ROOT, capture_output=True, text=True)
     if done.returncode != 0:
         sys.exit(f"callgrind failed for {name}:\n{done.stderr[-2000:]}")
-    found = {"instructions": r"I\s+refs:\s+([\d,]+)"}
-    if simulated:
-        found |= {"first-level misses (I+D)": r"I1\s+misses:\s+([\d,]+)", "D1": r"D1\s+misses:\s+([\d,]+)",
-                  "second-level misses": r"LL misses:\s+([\d,]+)"}
-    counts = {}
-    for measure, pattern in found.items():
-        match = re.search(pattern, done.stderr)
+
+    def counted(label: str) -> float:
+        match = re.search(rf"{label}:\s+([\d,]+)", done.stderr)
         if match is None:
             sys.exit(f"callgrind counted nothing for {name}:\n{done.stderr[-2000:]}")
-        counts[measure] = int(match.group(1).replace(",", "")) / messages
+        return int(match.group(1).replace(",", "")) / messages
+
+    counts = {"instructions": counted(r"I\s+refs")}
     if simulated:
-        counts["first-level misses (I+D)"] += counts.pop("D1")
+        counts["first-level misses (I+D)"] = counted(r"I1\s+misses") + counted(r"D1\s+misses")
+        counts["second-level misses"] = counted("LL misses")
     return counts
 
 
